@@ -28,6 +28,8 @@ inline Bytes ToBytes(std::string_view text) {
   return Bytes(view.begin(), view.end());
 }
 
-inline void Append(Bytes& out, ByteView bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
+inline void Append(Bytes& out, ByteView bytes) {
+  out.insert(out.end(), bytes.begin(), bytes.end());
+}
 
 }  // namespace imledger

@@ -40,7 +40,9 @@ class [[nodiscard]] Status {
 
   static Status Ok() { return Status(); }
 
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
 
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 

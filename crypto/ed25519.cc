@@ -1,8 +1,8 @@
 #include "crypto/ed25519.h"
 
-#include <sodium.h>
-
 #include <algorithm>
+
+#include <sodium.h>
 
 #include "base/check.h"
 #include "crypto/encoding.h"
@@ -42,7 +42,9 @@ Result<Fixed> FixedFromHex(std::string_view hex, std::string_view what) {
 
 }  // namespace
 
-std::string PublicKey::ToHex() const { return HexEncode(bytes); }
+std::string PublicKey::ToHex() const {
+  return HexEncode(bytes);
+}
 
 Result<PublicKey> PublicKey::FromBytes(ByteView bytes, std::string_view what) {
   return FixedFromBytes<PublicKey>(bytes, what);
@@ -52,9 +54,13 @@ Result<PublicKey> PublicKey::FromHex(std::string_view hex, std::string_view what
   return FixedFromHex<PublicKey>(hex, what);
 }
 
-std::ostream& operator<<(std::ostream& out, const PublicKey& key) { return out << key.ToHex(); }
+std::ostream& operator<<(std::ostream& out, const PublicKey& key) {
+  return out << key.ToHex();
+}
 
-std::string Signature::ToHex() const { return HexEncode(bytes); }
+std::string Signature::ToHex() const {
+  return HexEncode(bytes);
+}
 
 Result<Signature> Signature::FromBytes(ByteView bytes, std::string_view what) {
   return FixedFromBytes<Signature>(bytes, what);
@@ -80,13 +86,15 @@ Result<SecretKey> SecretKey::FromSeed(ByteView seed) {
                                    std::to_string(seed.size()));
   }
   SecretKey key;
-  Check(crypto_sign_seed_keypair(key.public_key_.bytes.data(), key.expanded_.data(),
-                                 seed.data()) == 0,
+  Check(crypto_sign_seed_keypair(key.public_key_.bytes.data(), key.expanded_.data(), seed.data()) ==
+            0,
         "crypto_sign_seed_keypair failed");
   return key;
 }
 
-SecretKey::~SecretKey() { Wipe(); }
+SecretKey::~SecretKey() {
+  Wipe();
+}
 
 SecretKey::SecretKey(SecretKey&& other) noexcept
     : expanded_(other.expanded_), public_key_(other.public_key_) {
@@ -102,7 +110,9 @@ SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   return *this;
 }
 
-void SecretKey::Wipe() { sodium_memzero(expanded_.data(), expanded_.size()); }
+void SecretKey::Wipe() {
+  sodium_memzero(expanded_.data(), expanded_.size());
+}
 
 Signature SecretKey::Sign(ByteView message) const {
   Signature signature;

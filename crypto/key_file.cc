@@ -1,16 +1,16 @@
 #include "crypto/key_file.h"
 
-#include <fcntl.h>
-#include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto/encoding.h"
 
@@ -21,7 +21,9 @@ namespace {
 constexpr std::string_view kFormat = "imledger-key/v1";
 constexpr std::string_view kKdf = "argon2id13";
 
-std::string Errno() { return std::strerror(errno); }
+std::string Errno() {
+  return std::strerror(errno);
+}
 
 Status SyncFolder(const std::filesystem::path& folder) {
   int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
@@ -163,6 +165,7 @@ Status WriteKeyFile(const std::string& path, const SecretKey& key, const KeyFile
 Result<SecretKey> ReadKeyFile(const std::string& path,
                               const std::optional<std::string>& passphrase) {
   struct stat info {};
+
   if (::stat(path.c_str(), &info) != 0) {
     return Status::NotFound("cannot open key file " + path + ": " + Errno());
   }

@@ -8,7 +8,9 @@ namespace imledger::crypto {
 namespace {
 
 // The largest power of two strictly below n, for n >= 2.
-uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
+uint64_t SplitPoint(uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 // Computes subtree hashes of [begin, end) from perfect subtrees, remembering each result for
 // the duration of one proof so that nested right-edge subtrees are read once.
@@ -122,9 +124,11 @@ Digest MerkleNodeHash(const Digest& left, const Digest& right) {
   return Sha256Of(ByteView(buffer, sizeof buffer));
 }
 
-Digest MerkleEmptyRoot() { return Sha256Of(ByteView()); }
+Digest MerkleEmptyRoot() {
+  return Sha256Of(ByteView());
+}
 
-Result<Digest> MerkleRoot(PerfectSubtreeReader& reader, uint64_t size) {
+Result<Digest> MerkleRoot(const PerfectSubtreeReader& reader, uint64_t size) {
   if (size == 0) {
     return MerkleEmptyRoot();
   }
@@ -132,11 +136,11 @@ Result<Digest> MerkleRoot(PerfectSubtreeReader& reader, uint64_t size) {
   return hasher.Hash(0, size);
 }
 
-Result<std::vector<Digest>> MerkleInclusionProof(PerfectSubtreeReader& reader, uint64_t index,
+Result<std::vector<Digest>> MerkleInclusionProof(const PerfectSubtreeReader& reader, uint64_t index,
                                                  uint64_t size) {
   if (index >= size) {
-    return Status::OutOfRange("leaf index " + std::to_string(index) +
-                              " is not below tree size " + std::to_string(size));
+    return Status::OutOfRange("leaf index " + std::to_string(index) + " is not below tree size " +
+                              std::to_string(size));
   }
   SubtreeHasher hasher(reader);
   std::vector<Digest> proof;
@@ -147,8 +151,8 @@ Result<std::vector<Digest>> MerkleInclusionProof(PerfectSubtreeReader& reader, u
   return proof;
 }
 
-Result<std::vector<Digest>> MerkleConsistencyProof(PerfectSubtreeReader& reader, uint64_t size1,
-                                                   uint64_t size2) {
+Result<std::vector<Digest>> MerkleConsistencyProof(const PerfectSubtreeReader& reader,
+                                                   uint64_t size1, uint64_t size2) {
   if (size1 == 0 || size1 > size2) {
     return Status::OutOfRange("no consistency proof between tree sizes " + Sizes(size1, size2) +
                               "; the first size must be between 1 and the second");
@@ -176,10 +180,9 @@ Status VerifyMerkleInclusion(const Digest& leaf_hash, uint64_t index, uint64_t s
   Digest hash = leaf_hash;
   for (const Digest& sibling : proof) {
     if (last == 0) {
-      return Status::Unauthenticated("inclusion proof invalid: it has " +
-                                     std::to_string(proof.size()) +
-                                     " hashes, more than the tree of size " +
-                                     std::to_string(size) + " needs");
+      return Status::Unauthenticated(
+          "inclusion proof invalid: it has " + std::to_string(proof.size()) +
+          " hashes, more than the tree of size " + std::to_string(size) + " needs");
     }
     if ((node & 1) == 1 || node == last) {
       hash = MerkleNodeHash(sibling, hash);
@@ -194,10 +197,9 @@ Status VerifyMerkleInclusion(const Digest& leaf_hash, uint64_t index, uint64_t s
     last >>= 1;
   }
   if (last != 0) {
-    return Status::Unauthenticated("inclusion proof invalid: it has " +
-                                   std::to_string(proof.size()) +
-                                   " hashes, fewer than the tree of size " + std::to_string(size) +
-                                   " needs");
+    return Status::Unauthenticated(
+        "inclusion proof invalid: it has " + std::to_string(proof.size()) +
+        " hashes, fewer than the tree of size " + std::to_string(size) + " needs");
   }
   if (hash != root) {
     return Status::Unauthenticated("inclusion proof invalid: computed root " + hash.ToHex() +
@@ -292,13 +294,15 @@ MerkleTree::MerkleTree(std::vector<Digest> leaf_hashes) {
 
 Result<Digest> MerkleTree::ReadPerfectSubtree(uint32_t level, uint64_t index) const {
   if (level >= levels_.size() || index >= levels_[level].size()) {
-    return Status::OutOfRange("no perfect subtree at level " + std::to_string(level) +
-                              ", index " + std::to_string(index));
+    return Status::OutOfRange("no perfect subtree at level " + std::to_string(level) + ", index " +
+                              std::to_string(index));
   }
   return levels_[level][index];
 }
 
-Digest MerkleTree::Root() const { return MerkleRoot(*this, size()).value(); }
+Digest MerkleTree::Root() const {
+  return MerkleRoot(*this, size()).value();
+}
 
 Result<std::vector<Digest>> MerkleTree::InclusionProof(uint64_t index) const {
   return MerkleInclusionProof(*this, index, size());

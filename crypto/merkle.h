@@ -41,8 +41,8 @@ Result<std::vector<Digest>> MerkleInclusionProof(const PerfectSubtreeReader& rea
                                                  uint64_t size);
 
 // PROOF(size1, D[size2]) of RFC 9162 section 2.1.4.1; empty when the sizes are equal.
-Result<std::vector<Digest>> MerkleConsistencyProof(const PerfectSubtreeReader& reader, uint64_t size1,
-                                                   uint64_t size2);
+Result<std::vector<Digest>> MerkleConsistencyProof(const PerfectSubtreeReader& reader,
+                                                   uint64_t size1, uint64_t size2);
 
 // RFC 9162 section 2.1.3.2. The error message says which check failed.
 Status VerifyMerkleInclusion(const Digest& leaf_hash, uint64_t index, uint64_t size,

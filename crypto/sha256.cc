@@ -1,24 +1,30 @@
 #include "crypto/sha256.h"
 
-#include <openssl/evp.h>
-
 #include <utility>
+
+#include <openssl/evp.h>
 
 #include "base/check.h"
 #include "crypto/encoding.h"
 
 namespace imledger::crypto {
 
-std::string Digest::ToHex() const { return HexEncode(bytes); }
+std::string Digest::ToHex() const {
+  return HexEncode(bytes);
+}
 
-std::ostream& operator<<(std::ostream& out, const Digest& digest) { return out << digest.ToHex(); }
+std::ostream& operator<<(std::ostream& out, const Digest& digest) {
+  return out << digest.ToHex();
+}
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
   Check(context_ != nullptr, "EVP_MD_CTX_new returned null");
   Check(EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) == 1, "EVP_DigestInit_ex failed");
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(context_); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(context_);
+}
 
 Sha256::Sha256(Sha256&& other) noexcept : context_(std::exchange(other.context_, nullptr)) {}
 
@@ -41,7 +47,8 @@ Digest Sha256::Finish() {
   Check(context_ != nullptr, "Sha256 used after move");
   Digest digest;
   unsigned int length = 0;
-  Check(EVP_DigestFinal_ex(context_, digest.bytes.data(), &length) == 1, "EVP_DigestFinal_ex failed");
+  Check(EVP_DigestFinal_ex(context_, digest.bytes.data(), &length) == 1,
+        "EVP_DigestFinal_ex failed");
   CheckEq(length, Digest::kSize, "SHA-256 output length");
   Check(EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) == 1, "EVP_DigestInit_ex failed");
   return digest;

@@ -55,6 +55,8 @@ class Sha256 {
 
 Digest Sha256Of(ByteView data);
 
-inline Digest Sha256Of(std::string_view text) { return Sha256Of(AsBytes(text)); }
+inline Digest Sha256Of(std::string_view text) {
+  return Sha256Of(AsBytes(text));
+}
 
 }  // namespace imledger::crypto

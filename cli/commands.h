@@ -1,0 +1,17 @@
+// Subcommand groups of the `imledger` program. Each Add*Commands registers its subcommands on
+// the CLI11 app; each handler returns the process exit code.
+
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace imledger::cli {
+
+// Exit codes shared by all commands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitNotVerified = 1;  // A proof or signature was checked and is wrong.
+inline constexpr int kExitInvalidInput = 2;
+
+void AddMerkleCommands(CLI::App& app);
+
+}  // namespace imledger::cli

@@ -1,0 +1,20 @@
+// imledger: the command-line tool for operators, technicians, radiologists and auditors.
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/messages.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{imledger::cli::Text("app.help"), "imledger"};
+  app.require_subcommand(1);
+  imledger::cli::AddMerkleCommands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // Subcommand handlers end by throwing CLI::RuntimeError with their exit code, which CLI11
+    // reports through the same path as a parse error.
+    return app.exit(error);
+  }
+  return imledger::cli::kExitOk;
+}
