@@ -47,7 +47,7 @@ void Decoder::Fail(DecodeError error, std::string_view field, std::string detail
   }
   error_ = error;
   message_ = std::string(DecodeErrorName(error)) + " in field \"" + std::string(field) +
-             "\" at byte " + std::to_string(offset_);
+             "\" at byte " + std::to_string(field_offset_);
   if (!detail.empty()) {
     message_ += ": " + detail;
   }
@@ -57,6 +57,7 @@ uint64_t Decoder::ReadVarint(std::string_view field) {
   if (!ok()) {
     return 0;
   }
+  field_offset_ = offset_;
   uint64_t value = 0;
   for (size_t i = 0;; ++i) {
     if (offset_ + i >= input_.size()) {
@@ -93,7 +94,9 @@ bool Decoder::ReadBool(std::string_view field) {
 }
 
 Bytes Decoder::ReadBytes(std::string_view field) {
+  size_t start = offset_;
   uint64_t length = ReadVarint(field);
+  field_offset_ = start;
   if (!ok()) {
     return {};
   }
@@ -118,7 +121,9 @@ std::string Decoder::ReadString(std::string_view field) {
 }
 
 uint64_t Decoder::ReadCount(std::string_view field) {
+  size_t start = offset_;
   uint64_t count = ReadVarint(field);
+  field_offset_ = start;
   if (ok() && count > limits_.max_list_count) {
     Fail(DecodeError::kLengthBeyondLimit, field,
          std::to_string(count) + " items, maximum " + std::to_string(limits_.max_list_count));
@@ -134,7 +139,9 @@ uint64_t Decoder::ReadCount(std::string_view field) {
 }
 
 uint64_t Decoder::ReadTag(std::string_view field, uint64_t tag_count) {
+  size_t start = offset_;
   uint64_t tag = ReadVarint(field);
+  field_offset_ = start;
   if (ok() && tag >= tag_count) {
     Fail(DecodeError::kUnknownTag, field,
          "tag " + std::to_string(tag) + ", known tags are 0 to " + std::to_string(tag_count - 1));
@@ -147,6 +154,7 @@ void Decoder::ReadFixed(std::string_view field, uint8_t* out, size_t size) {
   if (!ok()) {
     return;
   }
+  field_offset_ = offset_;
   if (size > remaining()) {
     Fail(DecodeError::kTruncated, field,
          std::to_string(size) + " bytes needed, " + std::to_string(remaining()) + " remain");
@@ -180,6 +188,7 @@ void Decoder::Reject(std::string_view field, std::string_view reason) {
 
 Status Decoder::Finish() {
   if (ok() && remaining() != 0) {
+    field_offset_ = offset_;
     Fail(DecodeError::kTrailingBytes, "end of input", std::to_string(remaining()) + " bytes left");
   }
   return status();

@@ -98,7 +98,8 @@ class Decoder {
 
   crypto::Signature ReadSignature(std::string_view field);
 
-  // Records a semantic error found by the caller (kInvalidValue) unless one is already set.
+  // Records a semantic error found by the caller in the field read last (kInvalidValue),
+  // unless an error is already set.
   void Reject(std::string_view field, std::string_view reason);
 
   bool ok() const { return error_ == DecodeError::kNone; }
@@ -120,6 +121,7 @@ class Decoder {
   ByteView input_;
   DecodeLimits limits_;
   size_t offset_ = 0;
+  size_t field_offset_ = 0;  // Where the field being read starts; errors report it.
   DecodeError error_ = DecodeError::kNone;
   std::string message_;
 };

@@ -1,0 +1,45 @@
+#include "tests/support/test_data.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "crypto/encoding.h"
+
+namespace imledger::testing {
+
+std::string TestDataPath(const std::string& relative) {
+  return std::string(IMLEDGER_TEST_DATA) + "/" + relative;
+}
+
+nlohmann::json LoadJson(const std::string& relative) {
+  std::ifstream in(TestDataPath(relative));
+  EXPECT_TRUE(in.good()) << "cannot open " << TestDataPath(relative);
+  return nlohmann::json::parse(in);
+}
+
+Bytes HexBytes(const std::string& hex) { return crypto::HexDecode(hex).value(); }
+
+crypto::Digest HexDigest(const std::string& hex) {
+  Bytes bytes = HexBytes(hex);
+  crypto::Digest digest;
+  EXPECT_EQ(bytes.size(), digest.bytes.size()) << hex;
+  std::copy_n(bytes.begin(), std::min(bytes.size(), digest.bytes.size()), digest.bytes.begin());
+  return digest;
+}
+
+TemporaryFolder::TemporaryFolder() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "imledger-test-XXXXXX").string();
+  char* made = ::mkdtemp(pattern.data());
+  EXPECT_NE(made, nullptr) << "mkdtemp failed for " << pattern;
+  path_ = pattern;
+}
+
+TemporaryFolder::~TemporaryFolder() {
+  std::error_code ignored;  // A leftover temporary folder is not worth failing a test over.
+  std::filesystem::remove_all(path_, ignored);
+}
+
+}  // namespace imledger::testing

@@ -1,0 +1,38 @@
+// Helpers shared by tests: paths under tests/data, JSON loading and temporary folders.
+
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/bytes.h"
+#include "crypto/sha256.h"
+
+namespace imledger::testing {
+
+std::string TestDataPath(const std::string& relative);
+
+nlohmann::json LoadJson(const std::string& relative);
+
+Bytes HexBytes(const std::string& hex);
+
+crypto::Digest HexDigest(const std::string& hex);
+
+// A fresh folder under the system temporary directory, removed with its contents on destruction.
+class TemporaryFolder {
+ public:
+  TemporaryFolder();
+  ~TemporaryFolder();
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace imledger::testing
