@@ -36,8 +36,8 @@ Result<std::unique_ptr<BlockStore>> BlockStore::Open(const std::string& path,
 
   Result<MerkleLog> log = MerkleLog::Open(db.get());
   if (!log.ok()) {
-    return Status::Corruption("the Merkle log in " + path + " is damaged: " +
-                              log.status().message());
+    return Status::Corruption("the Merkle log in " + path +
+                              " is damaged: " + log.status().message());
   }
   auto store = std::unique_ptr<BlockStore>(
       new BlockStore(std::move(db), std::move(cache), std::move(log).value(), options.sync));
@@ -97,15 +97,8 @@ Status BlockStore::Append(const CommitCertificate& certificate, std::span<const 
     return status;
   }
 
-  std::vector<Bytes> leaves;
-  leaves.reserve(entries.size());
-  for (const LogLeaf& entry : entries) {
-    leaves.push_back(EncodeLogLeaf(entry));
-  }
   leveldb::WriteBatch batch;
-  MerkleLog::PendingAppend pending = log_.StageAppend(leaves, batch);
-  MerkleLog preview = log_;
-  preview.Commit(pending);
+  MerkleLog preview = PreviewAppend(entries, batch);
   if (preview.Root() != header.tree_root) {
     return Status::FailedPrecondition("block " + std::to_string(header.height) +
                                       " claims tree root " + header.tree_root.ToHex() +
@@ -128,6 +121,33 @@ Status BlockStore::Append(const CommitCertificate& certificate, std::span<const 
   height_ = header.height;
   last_header_ = header;
   return Status::Ok();
+}
+
+MerkleLog BlockStore::PreviewAppend(std::span<const LogLeaf> entries,
+                                    leveldb::WriteBatch& batch) const {
+  std::vector<Bytes> leaves;
+  leaves.reserve(entries.size());
+  for (const LogLeaf& entry : entries) {
+    leaves.push_back(EncodeLogLeaf(entry));
+  }
+  MerkleLog preview = log_;
+  preview.Commit(log_.StageAppend(leaves, batch));
+  return preview;
+}
+
+BlockHeader BlockStore::NextHeader(std::span<const LogLeaf> entries, uint64_t view,
+                                   uint64_t time_ms, const crypto::Digest& state_digest) const {
+  leveldb::WriteBatch discarded;
+  MerkleLog preview = PreviewAppend(entries, discarded);
+  BlockHeader header;
+  header.height = height_ + 1;
+  header.view = view;
+  header.previous_hash = last_header_ ? BlockHash(*last_header_) : crypto::Digest{};
+  header.time_ms = time_ms;
+  header.tree_size = preview.size();
+  header.tree_root = preview.Root();
+  header.state_digest = state_digest;
+  return header;
 }
 
 Result<CommitCertificate> BlockStore::ReadCertificate(uint64_t height) const {
@@ -176,8 +196,8 @@ Result<std::vector<LogLeaf>> BlockStore::ReadEntries(uint64_t height) const {
     }
     Result<LogLeaf> leaf = DecodeLogLeaf(*bytes);
     if (!leaf.ok()) {
-      return Status::Corruption("log leaf " + std::to_string(index) + " is damaged: " +
-                                leaf.status().message());
+      return Status::Corruption("log leaf " + std::to_string(index) +
+                                " is damaged: " + leaf.status().message());
     }
     entries.push_back(std::move(leaf).value());
   }

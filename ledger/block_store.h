@@ -8,15 +8,15 @@
 
 #pragma once
 
-#include <leveldb/db.h>
-#include <leveldb/write_batch.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
 
 #include "base/status.h"
 #include "ledger/block.h"
@@ -57,6 +57,11 @@ class BlockStore {
   Status Append(const CommitCertificate& certificate, std::span<const LogLeaf> entries,
                 leveldb::WriteBatch* extra = nullptr);
 
+  // The header of the block that would append `entries` next: height, previous hash, and the
+  // tree size and root after it. The caller supplies what consensus and execution decide.
+  BlockHeader NextHeader(std::span<const LogLeaf> entries, uint64_t view, uint64_t time_ms,
+                         const crypto::Digest& state_digest) const;
+
   Result<CommitCertificate> ReadCertificate(uint64_t height) const;
 
   Result<BlockHeader> ReadHeader(uint64_t height) const;
@@ -64,10 +69,11 @@ class BlockStore {
   Result<std::vector<LogLeaf>> ReadEntries(uint64_t height) const;
 
  private:
-  BlockStore(std::unique_ptr<leveldb::DB> db, std::unique_ptr<leveldb::Cache> cache,
-             MerkleLog log, bool sync);
+  BlockStore(std::unique_ptr<leveldb::DB> db, std::unique_ptr<leveldb::Cache> cache, MerkleLog log,
+             bool sync);
 
   Status CheckExtends(const BlockHeader& header, uint64_t entry_count) const;
+  MerkleLog PreviewAppend(std::span<const LogLeaf> entries, leveldb::WriteBatch& batch) const;
 
   std::unique_ptr<leveldb::Cache> cache_;  // Must outlive db_, which uses it.
   std::unique_ptr<leveldb::DB> db_;

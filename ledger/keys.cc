@@ -12,8 +12,8 @@ void AppendBigEndian64(std::string& key, uint64_t value) {
 
 Result<Bytes> ReadRecord(leveldb::DB* db, std::string_view key, const std::string& what) {
   std::string value;
-  leveldb::Status status = db->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()),
-                                   &value);
+  leveldb::Status status =
+      db->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()), &value);
   if (status.IsNotFound()) {
     return Status::NotFound(what + " is missing from the store");
   }

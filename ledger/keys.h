@@ -6,12 +6,12 @@
 
 #pragma once
 
-#include <leveldb/db.h>
-#include <leveldb/write_batch.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
 
 #include "base/bytes.h"
 #include "base/status.h"

@@ -68,8 +68,8 @@ MerkleLog::PendingAppend MerkleLog::StageAppend(const PendingAppend& from,
   for (const Bytes& leaf : leaves) {
     uint64_t index = pending.size;
     crypto::Digest hash = crypto::MerkleLeafHash(leaf);
-    batch.Put(MerkleLeafKey(index), leveldb::Slice(reinterpret_cast<const char*>(leaf.data()),
-                                                   leaf.size()));
+    batch.Put(MerkleLeafKey(index),
+              leveldb::Slice(reinterpret_cast<const char*>(leaf.data()), leaf.size()));
     batch.Put(MerkleNodeKey(0, index), DigestSlice(hash));
 
     // Each trailing one bit of the index closes a perfect subtree one level up.
@@ -134,8 +134,7 @@ Result<crypto::Digest> MerkleLog::RootAt(uint64_t size) const {
   return crypto::MerkleRoot(*this, size);
 }
 
-Result<std::vector<crypto::Digest>> MerkleLog::InclusionProof(uint64_t index,
-                                                              uint64_t size) const {
+Result<std::vector<crypto::Digest>> MerkleLog::InclusionProof(uint64_t index, uint64_t size) const {
   if (Status status = CheckSize(size, "tree size"); !status.ok()) {
     return status;
   }
@@ -152,8 +151,8 @@ Result<std::vector<crypto::Digest>> MerkleLog::ConsistencyProof(uint64_t size1,
 
 Result<crypto::Digest> MerkleLog::ReadPerfectSubtree(uint32_t level, uint64_t index) const {
   std::string key = MerkleNodeKey(level, index);
-  std::string what = "log node at level " + std::to_string(level) + ", index " +
-                     std::to_string(index);
+  std::string what =
+      "log node at level " + std::to_string(level) + ", index " + std::to_string(index);
   Result<Bytes> bytes = ReadRecord(db_, key, what);
   if (!bytes.ok()) {
     return bytes.status();

@@ -13,12 +13,12 @@
 
 #pragma once
 
-#include <leveldb/db.h>
-#include <leveldb/write_batch.h>
-
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
 
 #include "base/bytes.h"
 #include "base/status.h"

@@ -1,10 +1,10 @@
 #include "crypto/key_file.h"
 
-#include <gtest/gtest.h>
-#include <sys/stat.h>
-
 #include <fstream>
+
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "crypto/encoding.h"
 #include "tests/support/test_data.h"
@@ -40,7 +40,9 @@ class KeyFileTest : public ::testing::Test {
 TEST_F(KeyFileTest, PlainFileRoundTripsWithMode0600) {
   std::string path = folder_.File("node.key");
   ASSERT_TRUE(WriteKeyFile(path, key_).ok());
+
   struct stat info {};
+
   ASSERT_EQ(::stat(path.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
   Result<SecretKey> loaded = ReadKeyFile(path);

@@ -1,8 +1,8 @@
 #include "crypto/merkle.h"
 
-#include <gtest/gtest.h>
-
 #include <optional>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/test_data.h"
 
@@ -70,8 +70,8 @@ TEST(MerkleTree, ReferenceRootsForEverySize) {
 }
 
 TEST(MerkleTree, ReferencePerfectSubtreeNodes) {
-  nlohmann::json levels = LoadJson("vectors/rfc6962_reference_tree.json")["node_hashes_by_level"]
-                                  ["levels"];
+  nlohmann::json levels =
+      LoadJson("vectors/rfc6962_reference_tree.json")["node_hashes_by_level"]["levels"];
   MerkleTree merkle(ReferenceLeafHashes(8));
   for (uint32_t level = 0; level < 4; ++level) {
     const auto& nodes = levels[std::to_string(level)];
@@ -113,9 +113,8 @@ TEST(MerkleProof, ReferenceConsistencyProofsAreGeneratedAndVerified) {
       expected.push_back(HexDigest(hex));
     }
     EXPECT_EQ(MerkleConsistencyProof(merkle, size1, size2).value(), expected);
-    Status verified = VerifyMerkleConsistency(size1, size2, expected,
-                                              HexDigest(vector["first_root"]),
-                                              HexDigest(vector["second_root"]));
+    Status verified = VerifyMerkleConsistency(
+        size1, size2, expected, HexDigest(vector["first_root"]), HexDigest(vector["second_root"]));
     EXPECT_TRUE(verified.ok()) << verified.ToString();
   }
 }
@@ -128,10 +127,9 @@ TEST(MerkleProof, TransparencyDevInclusionProbes) {
     std::optional<Digest> leaf = ProbeDigest(probe["leaf_hash"]);
     std::optional<Digest> root = ProbeDigest(probe["root_hash"]);
     std::optional<std::vector<Digest>> proof = ProbeProof(probe["proof"]);
-    bool verified = leaf && root && proof &&
-                    VerifyMerkleInclusion(*leaf, probe["leaf_index"], probe["tree_size"], *proof,
-                                          *root)
-                        .ok();
+    bool verified =
+        leaf && root && proof &&
+        VerifyMerkleInclusion(*leaf, probe["leaf_index"], probe["tree_size"], *proof, *root).ok();
     EXPECT_EQ(verified, !probe["want_error"].get<bool>());
   }
 }
@@ -144,9 +142,9 @@ TEST(MerkleProof, TransparencyDevConsistencyProbes) {
     std::optional<Digest> root1 = ProbeDigest(probe["root1"]);
     std::optional<Digest> root2 = ProbeDigest(probe["root2"]);
     std::optional<std::vector<Digest>> proof = ProbeProof(probe["proof"]);
-    bool verified = root1 && root2 && proof &&
-                    VerifyMerkleConsistency(probe["size1"], probe["size2"], *proof, *root1, *root2)
-                        .ok();
+    bool verified =
+        root1 && root2 && proof &&
+        VerifyMerkleConsistency(probe["size1"], probe["size2"], *proof, *root1, *root2).ok();
     // Some probes use placeholder roots that are not 32 bytes. With equal non-zero sizes and an
     // empty proof the verifier only compares the roots, so those probes test that comparison.
     if (!root1 || !root2) {

@@ -1,8 +1,8 @@
 #include "ledger/block.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include <gtest/gtest.h>
 
 #include "crypto/encoding.h"
 #include "tests/support/test_data.h"

@@ -1,10 +1,13 @@
 #include "tests/support/test_data.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
-
-#include <algorithm>
-#include <fstream>
 
 #include "crypto/encoding.h"
 
@@ -20,7 +23,9 @@ nlohmann::json LoadJson(const std::string& relative) {
   return nlohmann::json::parse(in);
 }
 
-Bytes HexBytes(const std::string& hex) { return crypto::HexDecode(hex).value(); }
+Bytes HexBytes(const std::string& hex) {
+  return crypto::HexDecode(hex).value();
+}
 
 crypto::Digest HexDigest(const std::string& hex) {
   Bytes bytes = HexBytes(hex);
@@ -28,6 +33,14 @@ crypto::Digest HexDigest(const std::string& hex) {
   EXPECT_EQ(bytes.size(), digest.bytes.size()) << hex;
   std::copy_n(bytes.begin(), std::min(bytes.size(), digest.bytes.size()), digest.bytes.begin());
   return digest;
+}
+
+uint32_t TestSeed(const char* test_name) {
+  const char* forced = std::getenv("IMLEDGER_SEED");
+  uint32_t seed = forced != nullptr ? static_cast<uint32_t>(std::strtoul(forced, nullptr, 10))
+                                    : std::random_device{}();
+  std::printf("%s: seed %u (replay with IMLEDGER_SEED=%u)\n", test_name, seed, seed);
+  return seed;
 }
 
 TemporaryFolder::TemporaryFolder() {

@@ -3,8 +3,9 @@
 #pragma once
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "base/bytes.h"
 #include "crypto/sha256.h"
@@ -18,6 +19,10 @@ nlohmann::json LoadJson(const std::string& relative);
 Bytes HexBytes(const std::string& hex);
 
 crypto::Digest HexDigest(const std::string& hex);
+
+// The seed for a randomized test: IMLEDGER_SEED from the environment when set (to replay a
+// failure), otherwise a fresh one. Prints it either way.
+uint32_t TestSeed(const char* test_name);
 
 // A fresh folder under the system temporary directory, removed with its contents on destruction.
 class TemporaryFolder {
