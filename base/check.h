@@ -5,18 +5,28 @@
 
 #pragma once
 
-#include <source_location>
 #include <sstream>
 #include <string>
 #include <string_view>
 
 namespace imledger {
 
-[[noreturn]] void Fail(std::string_view message,
-                       std::source_location where = std::source_location::current());
+// Where a check was written. std::source_location would do, but clang 14 (the fuzz build)
+// lacks the builtin that libstdc++ 12 implements it with; these builtins work in both.
+struct SourceLocation {
+  static constexpr SourceLocation Current(const char* file = __builtin_FILE(),
+                                          int line = __builtin_LINE()) {
+    return {file, line};
+  }
+
+  const char* file;
+  int line;
+};
+
+[[noreturn]] void Fail(std::string_view message, SourceLocation where = SourceLocation::Current());
 
 inline void Check(bool condition, std::string_view what,
-                  std::source_location where = std::source_location::current()) {
+                  SourceLocation where = SourceLocation::Current()) {
   if (!condition) {
     Fail(what, where);
   }
@@ -24,7 +34,7 @@ inline void Check(bool condition, std::string_view what,
 
 template <typename A, typename B>
 void CheckEq(const A& a, const B& b, std::string_view what,
-             std::source_location where = std::source_location::current()) {
+             SourceLocation where = SourceLocation::Current()) {
   if (!(a == b)) {
     std::ostringstream out;
     out << what << ": " << a << " != " << b;
@@ -34,7 +44,7 @@ void CheckEq(const A& a, const B& b, std::string_view what,
 
 template <typename A, typename B>
 void CheckLe(const A& a, const B& b, std::string_view what,
-             std::source_location where = std::source_location::current()) {
+             SourceLocation where = SourceLocation::Current()) {
   if (!(a <= b)) {
     std::ostringstream out;
     out << what << ": " << a << " > " << b;

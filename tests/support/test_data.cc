@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "crypto/encoding.h"
 
@@ -41,6 +42,27 @@ uint32_t TestSeed(const char* test_name) {
                                     : std::random_device{}();
   std::printf("%s: seed %u (replay with IMLEDGER_SEED=%u)\n", test_name, seed, seed);
   return seed;
+}
+
+CommandResult RunCommand(const std::string& command_line, const std::string& input) {
+  TemporaryFolder folder;
+  std::string input_path = folder.File("stdin");
+  std::ofstream(input_path) << input;
+  std::string command = command_line + " < " + input_path + " 2>&1";
+  CommandResult result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  EXPECT_NE(pipe, nullptr) << command;
+  if (pipe == nullptr) {
+    return result;
+  }
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+    result.output.append(buffer, n);
+  }
+  int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
 }
 
 TemporaryFolder::TemporaryFolder() {

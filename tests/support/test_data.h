@@ -24,6 +24,14 @@ crypto::Digest HexDigest(const std::string& hex);
 // failure), otherwise a fresh one. Prints it either way.
 uint32_t TestSeed(const char* test_name);
 
+struct CommandResult {
+  int exit_code = -1;  // -1 when the program did not exit normally.
+  std::string output;  // Standard output and standard error together.
+};
+
+// Runs `command_line` through /bin/sh with `input` on its standard input.
+CommandResult RunCommand(const std::string& command_line, const std::string& input = "");
+
 // A fresh folder under the system temporary directory, removed with its contents on destruction.
 class TemporaryFolder {
  public:
