@@ -1,6 +1,8 @@
 #include "ledger/merkle_log.h"
 
 #include <bit>
+#include <cstring>
+#include <memory>
 
 #include "ledger/codec.h"
 #include "ledger/keys.h"
@@ -27,6 +29,9 @@ Result<MerkleLog> MerkleLog::Open(leveldb::DB* db) {
     return size.status();
   }
   log.size_ = size.ok() ? *size : 0;
+  if (Status status = log.LoadCachedLevels(); !status.ok()) {
+    return status;
+  }
 
   // The peaks are the perfect subtrees named by the set bits of the size, highest first.
   uint64_t begin = 0;
@@ -45,6 +50,34 @@ Result<MerkleLog> MerkleLog::Open(leveldb::DB* db) {
   return log;
 }
 
+Status MerkleLog::LoadCachedLevels() {
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  for (uint32_t level = kCachedLevel; level < 64 && (size_ >> level) > 0; ++level) {
+    uint64_t count = size_ >> level;
+    std::vector<crypto::Digest>& nodes = cached_levels_.emplace_back();
+    nodes.reserve(count);
+    std::string first = MerkleNodeKey(level, 0);
+    for (it->Seek(first); it->Valid() && nodes.size() < count; it->Next()) {
+      leveldb::Slice key = it->key();
+      if (key.size() != first.size() || key[0] != 'N' || static_cast<uint8_t>(key[1]) != level ||
+          it->value().size() != crypto::Digest::kSize) {
+        break;
+      }
+      crypto::Digest& digest = nodes.emplace_back();
+      std::memcpy(digest.bytes.data(), it->value().data(), crypto::Digest::kSize);
+    }
+    if (nodes.size() != count) {
+      return Status::Corruption("the log of size " + std::to_string(size_) + " should have " +
+                                std::to_string(count) + " nodes at level " + std::to_string(level) +
+                                " but has " + std::to_string(nodes.size()));
+    }
+  }
+  if (!it->status().ok()) {
+    return Status::IoError("cannot scan the log nodes: " + it->status().ToString());
+  }
+  return Status::Ok();
+}
+
 crypto::Digest MerkleLog::Root() const {
   if (peaks_.empty()) {
     return crypto::MerkleEmptyRoot();
@@ -58,7 +91,7 @@ crypto::Digest MerkleLog::Root() const {
 
 MerkleLog::PendingAppend MerkleLog::StageAppend(std::span<const Bytes> leaves,
                                                 leveldb::WriteBatch& batch) const {
-  return StageAppend(PendingAppend{size_, peaks_}, leaves, batch);
+  return StageAppend(PendingAppend{size_, peaks_, {}}, leaves, batch);
 }
 
 MerkleLog::PendingAppend MerkleLog::StageAppend(const PendingAppend& from,
@@ -81,6 +114,9 @@ MerkleLog::PendingAppend MerkleLog::StageAppend(const PendingAppend& from,
       node >>= 1;
       ++level;
       batch.Put(MerkleNodeKey(level, node), DigestSlice(hash));
+      if (level >= kCachedLevel) {
+        pending.cached_nodes.emplace_back(level, hash);
+      }
     }
     pending.peaks.push_back(hash);
     pending.size = index + 1;
@@ -95,6 +131,13 @@ void MerkleLog::Commit(PendingAppend pending) {
   CheckLe(size_, pending.size, "a committed append never shrinks the log");
   size_ = pending.size;
   peaks_ = std::move(pending.peaks);
+  for (const auto& [level, hash] : pending.cached_nodes) {
+    size_t slot = level - kCachedLevel;
+    if (cached_levels_.size() <= slot) {
+      cached_levels_.resize(slot + 1);
+    }
+    cached_levels_[slot].push_back(hash);
+  }
 }
 
 Status MerkleLog::Append(std::span<const Bytes> leaves) {
@@ -150,6 +193,13 @@ Result<std::vector<crypto::Digest>> MerkleLog::ConsistencyProof(uint64_t size1,
 }
 
 Result<crypto::Digest> MerkleLog::ReadPerfectSubtree(uint32_t level, uint64_t index) const {
+  if (level >= kCachedLevel && level < 64 && index < (size_ >> level)) {
+    return cached_levels_[level - kCachedLevel][index];
+  }
+  return ReadStoredNode(level, index);
+}
+
+Result<crypto::Digest> MerkleLog::ReadStoredNode(uint32_t level, uint64_t index) const {
   std::string key = MerkleNodeKey(level, index);
   std::string what =
       "log node at level " + std::to_string(level) + ", index " + std::to_string(index);

@@ -6,6 +6,9 @@
 // reads O(log n) records and never the leaves. The size lives under 'M' "log_size" and is
 // written in the same batch as the nodes it covers, so the log on disk is always whole.
 //
+// Nodes at level kCachedLevel and above (subtrees of 64 leaves or more) are also kept in
+// memory, about one byte per leaf, so a proof reads at most a handful of records from LevelDB.
+//
 // Appends are staged into a caller's WriteBatch and take effect in memory only after the caller
 // reports that the batch was written (Commit), so the block store can write a block and its
 // leaves atomically. Not thread-safe: one owner appends; reads of committed sizes may run on
@@ -32,7 +35,11 @@ class MerkleLog final : public crypto::PerfectSubtreeReader {
   struct PendingAppend {
     uint64_t size = 0;
     std::vector<crypto::Digest> peaks;
+    // New nodes at cached levels, in creation order: (level, hash).
+    std::vector<std::pair<uint32_t, crypto::Digest>> cached_nodes;
   };
+
+  static constexpr uint32_t kCachedLevel = 6;
 
   // Loads the size and the right-edge peaks from `db`, which must outlive the log.
   static Result<MerkleLog> Open(leveldb::DB* db);
@@ -67,11 +74,15 @@ class MerkleLog final : public crypto::PerfectSubtreeReader {
   explicit MerkleLog(leveldb::DB* db) : db_(db) {}
 
   Status CheckSize(uint64_t size, std::string_view what) const;
+  Status LoadCachedLevels();
+  Result<crypto::Digest> ReadStoredNode(uint32_t level, uint64_t index) const;
 
   leveldb::DB* db_;  // Not owned.
   uint64_t size_ = 0;
   // Hashes of the perfect subtrees along the right edge, largest first: one per set bit of size_.
   std::vector<crypto::Digest> peaks_;
+  // cached_levels_[l - kCachedLevel][i] is the node at level l, index i.
+  std::vector<std::vector<crypto::Digest>> cached_levels_;
 };
 
 // Key encodings shared with the block store and with tests that corrupt records on purpose.

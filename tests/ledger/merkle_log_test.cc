@@ -61,7 +61,8 @@ TEST_F(MerkleLogTest, ReferenceTreeRootsAfterSingleAppends) {
 
 TEST_F(MerkleLogTest, PastRootsAndProofsMatchInMemoryTree) {
   MerkleLog log = OpenLog();
-  constexpr uint64_t kSize = 45;
+  // Past 2 * 64 leaves, so nodes of the in-memory levels take part.
+  constexpr uint64_t kSize = 150;
   std::vector<Bytes> leaves;
   for (uint64_t i = 0; i < kSize; ++i) {
     leaves.push_back(Leaf(i));
@@ -73,6 +74,7 @@ TEST_F(MerkleLogTest, PastRootsAndProofsMatchInMemoryTree) {
   }
   ASSERT_EQ(log.size(), kSize);
 
+  crypto::MerkleTree whole = Reference(kSize);
   for (uint64_t size = 1; size <= kSize; ++size) {
     crypto::MerkleTree reference = Reference(size);
     ASSERT_EQ(log.RootAt(size).value(), reference.Root()) << "size " << size;
@@ -81,7 +83,6 @@ TEST_F(MerkleLogTest, PastRootsAndProofsMatchInMemoryTree) {
           << "index " << index << " size " << size;
     }
     for (uint64_t size1 = 1; size1 <= size; ++size1) {
-      crypto::MerkleTree whole = Reference(kSize);
       ASSERT_EQ(log.ConsistencyProof(size1, size).value(),
                 crypto::MerkleConsistencyProof(whole, size1, size).value());
     }
@@ -103,6 +104,39 @@ TEST_F(MerkleLogTest, ReopenRestoresSizeRootAndLeaves) {
   EXPECT_EQ(log.ReadLeaf(4).value(), Leaf(4));
   ASSERT_TRUE(log.Append(std::vector<Bytes>{Leaf(5)}).ok());
   EXPECT_EQ(log.Root(), Reference(6).Root());
+}
+
+TEST_F(MerkleLogTest, ReopenLoadsInMemoryLevelsOfALargeLog) {
+  std::vector<Bytes> leaves;
+  for (uint64_t i = 0; i < 1000; ++i) {
+    leaves.push_back(Leaf(i));
+  }
+  {
+    MerkleLog log = OpenLog();
+    ASSERT_TRUE(log.Append(leaves).ok());
+  }
+  Reopen();
+  MerkleLog log = OpenLog();
+  crypto::MerkleTree reference = Reference(1000);
+  EXPECT_EQ(log.Root(), reference.Root());
+  EXPECT_EQ(log.InclusionProof(777, 1000).value(), reference.InclusionProof(777).value());
+  ASSERT_TRUE(log.Append(std::vector<Bytes>{Leaf(1000), Leaf(1001)}).ok());
+  EXPECT_EQ(log.Root(), Reference(1002).Root());
+}
+
+TEST_F(MerkleLogTest, MissingInMemoryLevelNodeFailsOpen) {
+  std::vector<Bytes> leaves;
+  for (uint64_t i = 0; i < 128; ++i) {
+    leaves.push_back(Leaf(i));
+  }
+  {
+    MerkleLog log = OpenLog();
+    ASSERT_TRUE(log.Append(leaves).ok());
+  }
+  ASSERT_TRUE(db_->Delete(leveldb::WriteOptions(), MerkleNodeKey(6, 1)).ok());
+  Result<MerkleLog> log = MerkleLog::Open(db_.get());
+  EXPECT_EQ(log.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(log.status().message().find("2 nodes at level 6 but has 1"), std::string::npos);
 }
 
 TEST_F(MerkleLogTest, StagedAppendIsInvisibleUntilCommit) {
