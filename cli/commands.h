@@ -11,6 +11,7 @@ namespace imledger::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitNotVerified = 1;  // A proof or signature was checked and is wrong.
 inline constexpr int kExitInvalidInput = 2;
+inline constexpr int kExitInternal = 70;  // A bug or an exhausted resource (sysexits EX_SOFTWARE).
 
 void AddMerkleCommands(CLI::App& app);
 

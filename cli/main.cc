@@ -1,11 +1,15 @@
 // imledger: the command-line tool for operators, technicians, radiologists and auditors.
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
 
 #include "cli/commands.h"
 #include "cli/messages.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{imledger::cli::Text("app.help"), "imledger"};
   app.require_subcommand(1);
   imledger::cli::AddMerkleCommands(app);
@@ -17,4 +21,18 @@ int main(int argc, char** argv) {
     return app.exit(error);
   }
   return imledger::cli::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& error) {
+    // A bug or an exhausted resource: report it rather than abort with a core dump.
+    std::fprintf(stderr, "imledger: %s\n", error.what());
+  } catch (...) {
+    std::fprintf(stderr, "imledger: unknown exception\n");
+  }
+  return imledger::cli::kExitInternal;
 }

@@ -41,7 +41,7 @@ std::string_view DecodeErrorName(DecodeError error) {
   return "unknown decode error";
 }
 
-void Decoder::Fail(DecodeError error, std::string_view field, std::string detail) {
+void Decoder::Fail(DecodeError error, std::string_view field, const std::string& detail) {
   if (!ok()) {
     return;
   }
@@ -110,7 +110,8 @@ Bytes Decoder::ReadBytes(std::string_view field) {
          std::to_string(length) + " bytes, " + std::to_string(remaining()) + " remain");
     return {};
   }
-  Bytes bytes(input_.begin() + offset_, input_.begin() + offset_ + length);
+  ByteView slice = input_.subspan(offset_, length);
+  Bytes bytes(slice.begin(), slice.end());
   offset_ += length;
   return bytes;
 }
@@ -160,7 +161,8 @@ void Decoder::ReadFixed(std::string_view field, uint8_t* out, size_t size) {
          std::to_string(size) + " bytes needed, " + std::to_string(remaining()) + " remain");
     return;
   }
-  std::copy_n(input_.begin() + offset_, size, out);
+  ByteView slice = input_.subspan(offset_, size);
+  std::copy(slice.begin(), slice.end(), out);
   offset_ += size;
 }
 

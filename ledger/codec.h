@@ -115,7 +115,7 @@ class Decoder {
   Status status() const;
 
  private:
-  void Fail(DecodeError error, std::string_view field, std::string detail = {});
+  void Fail(DecodeError error, std::string_view field, const std::string& detail = {});
   void ReadFixed(std::string_view field, uint8_t* out, size_t size);
 
   ByteView input_;
