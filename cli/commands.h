@@ -15,4 +15,6 @@ inline constexpr int kExitInternal = 70;  // A bug or an exhausted resource (sys
 
 void AddMerkleCommands(CLI::App& app);
 
+void AddKeysCommands(CLI::App& app);
+
 }  // namespace imledger::cli

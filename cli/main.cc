@@ -1,8 +1,9 @@
 // imledger: the command-line tool for operators, technicians, radiologists and auditors.
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/messages.h"
@@ -12,6 +13,7 @@ namespace {
 int Run(int argc, char** argv) {
   CLI::App app{imledger::cli::Text("app.help"), "imledger"};
   app.require_subcommand(1);
+  imledger::cli::AddKeysCommands(app);
   imledger::cli::AddMerkleCommands(app);
   try {
     app.parse(argc, argv);
