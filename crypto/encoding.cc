@@ -51,6 +51,9 @@ Result<Bytes> HexDecode(std::string_view text, std::string_view what) {
     return Status::InvalidArgument(std::string(what) + " has an odd number of hex digits (" +
                                    std::to_string(text.size()) + ")");
   }
+  if (text.empty()) {
+    return Bytes();  // libsodium must not see the null data() of an empty vector.
+  }
   Bytes bytes(text.size() / 2);
   size_t length = 0;
   const char* end = nullptr;

@@ -29,7 +29,8 @@ TEST(MerkleCli, RootOfReferenceLeaves) {
 }
 
 TEST(MerkleCli, VerifyInclusionReferenceVectorsExitZero) {
-  for (const auto& vector : testing::LoadJson("vectors/rfc6962_inclusion_proofs.json")["vectors"]) {
+  nlohmann::json vectors = testing::LoadJson("vectors/rfc6962_inclusion_proofs.json")["vectors"];
+  for (const auto& vector : vectors) {
     nlohmann::json input = {{"leaf_hash", vector["leaf_hash"]},
                             {"index", vector["leaf_index"]},
                             {"size", vector["tree_size"]},
@@ -56,8 +57,8 @@ TEST(MerkleCli, WrongRootExitsOneWithReason) {
 }
 
 TEST(MerkleCli, VerifyConsistencyReferenceVectorsExitZero) {
-  for (const auto& vector :
-       testing::LoadJson("vectors/rfc6962_consistency_proofs.json")["vectors"]) {
+  nlohmann::json vectors = testing::LoadJson("vectors/rfc6962_consistency_proofs.json")["vectors"];
+  for (const auto& vector : vectors) {
     nlohmann::json input = {{"size1", vector["first_size"]},
                             {"size2", vector["second_size"]},
                             {"root1", vector["first_root"]},
