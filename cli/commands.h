@@ -11,7 +11,11 @@ namespace imledger::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitNotVerified = 1;  // A proof or signature was checked and is wrong.
 inline constexpr int kExitInvalidInput = 2;
+inline constexpr int kExitUnreadable = 3;    // An input file or folder could not be read.
+inline constexpr int kExitInvalidDicom = 4;  // An input file is not valid DICOM.
 
 void AddMerkleCommands(CLI::App& app);
+
+void AddStudyCommands(CLI::App& app);
 
 }  // namespace imledger::cli

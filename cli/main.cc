@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{imledger::cli::Text("app.help"), "imledger"};
   app.require_subcommand(1);
   imledger::cli::AddMerkleCommands(app);
+  imledger::cli::AddStudyCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -34,5 +34,6 @@ std::string Text(std::string_view id, std::initializer_list<std::string_view> ar
 // Every command group contributes one table; messages.cc lists them.
 std::span<const Message> CommonMessages();
 std::span<const Message> MerkleMessages();
+std::span<const Message> StudyMessages();
 
 }  // namespace imledger::cli
