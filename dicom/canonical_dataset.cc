@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <utility>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -53,7 +55,7 @@ bool HasLongLength(std::string_view vr) {
 
 // The VR the data dictionary gives the tag (private tags through their private creator).
 // Tags listed with several VRs take the first one that PS3.6 lists; unknown tags are UN.
-std::string DictionaryVr(const DcmTag& tag) {
+std::string LookUpDictionaryVr(const DcmTag& tag) {
   if (tag.getGroup() % 2 == 1 && tag.getElement() >= 0x0010 && tag.getElement() <= 0x00FF) {
     return "LO";  // A private creator element.
   }
@@ -77,6 +79,25 @@ std::string DictionaryVr(const DcmTag& tag) {
   DcmVR dcm_vr(vr);
   std::string name = dcm_vr.isStandard() ? dcm_vr.getVRName() : "UN";
   return name.size() == 2 ? name : "UN";
+}
+
+// LookUpDictionaryVr through a per-thread cache: the dictionary search, private tags above
+// all, costs more than serializing a small element.
+const std::string& DictionaryVr(const DcmTag& tag) {
+  constexpr size_t kMaxCachedTags = 1 << 14;
+  thread_local std::map<std::pair<uint32_t, std::string>, std::string> cache;
+  const char* creator = tag.getPrivateCreator();
+  std::pair<uint32_t, std::string> key{
+      (static_cast<uint32_t>(tag.getGroup()) << 16) | tag.getElement(),
+      creator != nullptr ? creator : ""};
+  auto found = cache.find(key);
+  if (found != cache.end()) {
+    return found->second;
+  }
+  if (cache.size() >= kMaxCachedTags) {
+    cache.clear();  // Bounds memory when a file invents many private tags.
+  }
+  return cache.emplace(std::move(key), LookUpDictionaryVr(tag)).first->second;
 }
 
 std::string DescribeTag(const DcmTagKey& tag) {
@@ -127,7 +148,7 @@ DcmPixelSequence* EncapsulatedFragments(DcmElement& element) {
 
 class Serializer {
  public:
-  explicit Serializer(ByteSink& sink) : sink_(sink), chunk_(kChunkBytes) {}
+  explicit Serializer(ByteSink& sink) : sink_(sink), chunk_(ChunkBuffer()) {}
 
   Status WriteItemContent(DcmItem& item, bool top_level, int depth);
 
@@ -162,9 +183,16 @@ class Serializer {
                               ": " + condition.text());
   }
 
+  // One buffer per thread, reused across files: allocating and faulting in a fresh megabyte
+  // per file costs more than hashing a small file.
+  static Bytes& ChunkBuffer() {
+    thread_local Bytes buffer(kChunkBytes);
+    return buffer;
+  }
+
   ByteSink& sink_;
   DcmFileCache cache_;
-  Bytes chunk_;
+  Bytes& chunk_;
   uint64_t bytes_written_ = 0;
 };
 
@@ -255,8 +283,11 @@ Result<uint64_t> Serializer::ItemContentSize(DcmItem& item, bool top_level, int 
                               std::to_string(kMaxSequenceDepth) + " levels deep");
   }
   uint64_t size = 0;
-  for (unsigned long i = 0; i < item.card(); ++i) {
-    DcmElement* element = item.getElement(i);
+  // nextInContainer walks the element list in order; getElement(i) would restart from the
+  // front for every element.
+  for (DcmObject* object = item.nextInContainer(nullptr); object != nullptr;
+       object = item.nextInContainer(object)) {
+    auto* element = static_cast<DcmElement*>(object);
     if (IsExcluded(element->getTag(), top_level)) {
       continue;
     }
@@ -375,12 +406,15 @@ Status Serializer::WriteItemContent(DcmItem& item, bool top_level, int depth) {
                               std::to_string(kMaxSequenceDepth) + " levels deep");
   }
   DcmTagKey previous;
-  for (unsigned long i = 0; i < item.card(); ++i) {
-    DcmElement* element = item.getElement(i);
+  bool first = true;
+  for (DcmObject* object = item.nextInContainer(nullptr); object != nullptr;
+       object = item.nextInContainer(object)) {
+    auto* element = static_cast<DcmElement*>(object);
     const DcmTagKey& tag = element->getTag();
     // DCMTK keeps the elements of an item sorted by tag; the canonical form depends on it.
-    Check(i == 0 || previous < tag, "DCMTK returned elements out of tag order");
+    Check(first || previous < tag, "DCMTK returned elements out of tag order");
     previous = tag;
+    first = false;
     if (IsExcluded(tag, top_level)) {
       continue;
     }
