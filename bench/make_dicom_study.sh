@@ -1,8 +1,8 @@
 #!/bin/sh
 # Generates a benchmark study of about SIZE_MB megabytes (default 1024) in FOLDER from the real
-# sample instances in tests/data/dicom: copies of four samples (native MR 360x360, implicit VR
-# MR 256x256, RLE multi-frame US, CT 128x128) in turn, all moved into one new study with DCMTK
-# dcmodify, each copy with a new SOPInstanceUID. Never commit the output.
+# sample instances in tests/data/dicom. It copies four samples in turn (native MR 360x360,
+# implicit VR MR 256x256, RLE multi-frame US, CT 128x128). DCMTK dcmodify then moves all copies
+# into one new study and gives each a new SOPInstanceUID. Never commit the output.
 #
 # Usage: bench/make_dicom_study.sh FOLDER [SIZE_MB]
 set -eu
@@ -30,7 +30,8 @@ while [ "$total" -lt "$target_bytes" ]; do
   done
 done
 
-# One new study UID for all files, in the UUID-derived form of PS3.5 B.2 ("2.25." + 128 bits).
+# One new study UID for all files, derived from a random UUID ("2.25." and the UUID as a decimal
+# integer).
 study_uid=$(python3 -c 'import uuid; print("2.25.%d" % uuid.uuid4().int)')
 find "$folder" -name 'IM*.dcm' -print0 |
   xargs -0 -n 500 dcmodify -nb -q -gin -m "(0020,000d)=$study_uid"

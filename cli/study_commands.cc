@@ -1,9 +1,9 @@
 // `imledger study digest PATH...`: instance digests and study roots of DICOM files and folders,
 // grouped by study, as text for people or JSON for machines.
 //
-// The command prints roots only when every input file was read: a root over part of a study
-// would anchor the wrong set of instances, so any bad file turns the run into an error report
-// that names each bad file.
+// The command prints roots only when every input file was read, because a root over part of a
+// study would anchor the wrong set of instances. Any bad file turns the run into an error
+// report that names each bad file.
 
 #include <algorithm>
 #include <atomic>

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
-#include <utility>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <dcmtk/dcmdata/dcdicent.h>
 #include <dcmtk/dcmdata/dcdict.h>
@@ -29,8 +29,8 @@ constexpr uint64_t kMaxDefinedLength = 0xFFFFFFFE;
 // Deeper nesting than this is rejected before recursion can exhaust the stack.
 constexpr int kMaxSequenceDepth = 128;
 
-// How one element is written: its VR label, the size of its length field, and how its value
-// is normalized.
+// The encoding of one element: its VR label, the size of its length field, and the
+// normalization of its value.
 struct ElementLayout {
   std::string vr;
   bool long_length = false;   // 2 reserved bytes and a 32-bit length instead of a 16-bit one.
@@ -54,7 +54,7 @@ bool HasLongLength(std::string_view vr) {
 }
 
 // The VR the data dictionary gives the tag (private tags through their private creator).
-// Tags listed with several VRs take the first one that PS3.6 lists; unknown tags are UN.
+// Tags listed with several VRs get a fixed one of them, and unknown tags are UN.
 std::string LookUpDictionaryVr(const DcmTag& tag) {
   if (tag.getGroup() % 2 == 1 && tag.getElement() >= 0x0010 && tag.getElement() <= 0x00FF) {
     return "LO";  // A private creator element.

@@ -6,9 +6,9 @@
 // from the data dictionary (not from the file), text values lose their trailing padding and are
 // re-padded to even length, and encapsulated pixel data keeps its fragments as stored. The
 // result depends only on the dataset, never on its transfer syntax or file wrapping;
-// docs/dicom-digest.md specifies it byte by byte. Stateless and thread-safe for distinct
-// datasets; one dataset must not be serialized from two threads at once, because DCMTK reads
-// values that are not yet in memory through the dataset's file.
+// docs/dicom-digest.md specifies it byte by byte. Distinct datasets may be serialized on
+// distinct threads. One dataset must not be serialized from two threads at once, because DCMTK
+// reads values that are not yet in memory through the dataset's file.
 
 #pragma once
 
@@ -32,7 +32,7 @@ class ByteSink {
 // Writes the canonical serialization of `dataset` (a top-level dataset, so group 0002 is left
 // out) to `sink` and returns the number of bytes written. Fails with kCorruption, naming the
 // element, when a value cannot be read from the file or a sequence is too large for a 32-bit
-// length; `sink` may then have received a prefix.
+// length. After a failure, `sink` may have received part of the serialization.
 Result<uint64_t> WriteCanonicalDataset(DcmItem& dataset, ByteSink& sink);
 
 }  // namespace imledger::dicom

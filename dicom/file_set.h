@@ -3,8 +3,8 @@
 //
 // Listing follows folders recursively and returns regular files sorted by path, so the same
 // folder always yields the same order. Digesting keeps one result per file, in input order, and
-// never stops at a bad file, so every bad file can be reported at once. Each worker holds one
-// file's parsed dataset at a time, so memory does not grow with the study.
+// never stops at a bad file, so every bad file can be reported at once. Each worker parses one
+// file at a time, so memory grows with the number of files but not with their sizes.
 
 #pragma once
 

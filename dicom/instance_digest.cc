@@ -112,7 +112,7 @@ InstanceAttributes ReadAttributes(DcmFileFormat& file) {
 void ConfigureDcmtk() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // An explicit-VR UN element whose tag the dictionary knows is read with the dictionary VR,
+    // An explicit-VR UN element whose tag the dictionary lists is read with the dictionary VR,
     // so a sequence sent as UN is hashed as the sequence it is.
     dcmEnableUnknownVRConversion.set(OFTrue);
     OFLog::configure(OFLogger::OFF_LOG_LEVEL);
@@ -139,7 +139,7 @@ Result<InstanceDigest> DigestInstanceFile(const std::filesystem::path& path) {
   DcmDataset& dataset = *file.getDataset();
   if (!scan->has_dicm_prefix && !dataset.tagExists(DCM_SOPClassUID) &&
       !dataset.tagExists(DCM_SOPInstanceUID)) {
-    // Without the "DICM" prefix DCMTK parses any bytes as a bare dataset; a dataset with
+    // Without the "DICM" prefix, DCMTK parses any bytes as a bare dataset. A dataset with
     // neither SOP UID is far more likely some other file than an instance.
     return Status::Corruption(name +
                               " is not a DICOM file: no \"DICM\" prefix at byte 128 and no "

@@ -1,6 +1,6 @@
-// The digest of one DICOM file: the instance digest (SHA-256 of the canonical dataset, the same
-// for every wrapping of one dataset), the file digest (SHA-256 of the file bytes) and the
-// attributes needed to anchor the instance in its study.
+// The digests of one DICOM file and the attributes needed to anchor it in its study. The
+// instance digest is SHA-256 of the canonical dataset, the same for every wrapping of one
+// dataset. The file digest is SHA-256 of the file bytes.
 //
 // A file that cannot be opened or read fails with kIoError; a file that is empty, not DICOM,
 // truncated or otherwise unparsable fails with kCorruption. Both messages name the file and

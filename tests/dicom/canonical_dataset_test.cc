@@ -79,7 +79,7 @@ TEST(CanonicalDatasetTest, NormalizesVrsPaddingAndExcludedElements) {
       // An unknown private tag is UN, and UN values keep their bytes.
       ExplicitElement(0x0011, 0x1001, "UN", "x "),
       ExplicitElement(0x0028, 0x0010, "US", std::string("\x40\x00", 2)),
-      // "US or SS" is written as US, the first VR that the dictionary lists.
+      // A tag whose dictionary VR is "US or SS" is always written as US.
       ExplicitElement(0x0028, 0x0106, "US", std::string("\x00\x00", 2)),
       // "OB or OW" is written as OB.
       ExplicitElement(0x7FE0, 0x0010, "OB", std::string("\x01\x02\x03\x04", 4)),
@@ -159,7 +159,7 @@ TEST(CanonicalDatasetTest, TextPaddingVariantsShareOneDigest) {
   EXPECT_NE(digest_of("other.dcm", "Doe^Jan "), reference);
 }
 
-TEST(CanonicalDatasetTest, ConformantBareExplicitFileIsItsOwnCanonicalForm) {
+TEST(CanonicalDatasetTest, CanonicalBareFileIsUnchanged) {
   // An explicit VR little endian dataset without meta header, group lengths, padding or
   // undefined lengths, whose VRs match the dictionary, is already canonical.
   std::filesystem::path path = SamplePath("transfer-syntax/ExplVR_LitEndNoMeta.dcm");

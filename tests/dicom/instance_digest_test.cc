@@ -172,7 +172,7 @@ TEST(InstanceDigestTest, EmptyFileIsRejected) {
 
 TEST(InstanceDigestTest, FileWithoutDicmOrSopUidsIsRejected) {
   TempFolder folder;
-  // A well-formed element stream, but nothing says that it is a DICOM instance.
+  // A well-formed element stream, but nothing marks it as a DICOM instance.
   Bytes bytes = testing::ExplicitElement(0x0010, 0x0010, "PN", "Doe^Jo ");
   ExpectRejected(folder.Write("bare.bin", bytes), StatusCode::kCorruption,
                  "no \"DICM\" prefix at byte 128");
