@@ -40,10 +40,11 @@ Result<std::vector<std::filesystem::path>> ListInputFiles(std::span<const std::s
       if (!listed.ok()) {
         return listed;
       }
-    } else {
-      // Anything else (a file, a device, a pipe) is opened as given; DigestInstanceFile reports
-      // what cannot be read.
+    } else if (std::filesystem::is_regular_file(status)) {
       files.emplace_back(path);
+    } else {
+      // A pipe or device could block a worker forever or yield different bytes on each read.
+      return Status::IoError("cannot read " + path + ": not a regular file or folder");
     }
   }
   std::sort(files.begin(), files.end());

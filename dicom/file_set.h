@@ -21,7 +21,8 @@
 namespace imledger::dicom {
 
 // Lists the regular files named by `paths` (files, or folders searched recursively), sorted and
-// without repeats. Fails with kIoError naming the first path that is missing or unreadable.
+// without repeats. Fails with kIoError naming the first path that is missing, unreadable, or
+// neither a regular file nor a folder. Inside folders, other kinds of entries are skipped.
 Result<std::vector<std::filesystem::path>> ListInputFiles(std::span<const std::string> paths);
 
 struct FileFailure {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/encoding.h"
+#include "crypto/sha256.h"
 #include "dicom/instance_digest.h"
 #include "tests/dicom/test_support.h"
 
@@ -166,6 +167,33 @@ TEST(CanonicalDatasetTest, CanonicalBareFileIsUnchanged) {
   std::ifstream in(path, std::ios::binary);
   Bytes file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(crypto::HexEncode(Canonical(path)), crypto::HexEncode(file));
+}
+
+TEST(CanonicalDatasetTest, LargeValuesStreamInChunks) {
+  // Both values span several 1 MiB read chunks; the text one ends in more padding than a chunk.
+  std::string text = std::string(3 << 20, 'a') + std::string((1 << 20) + 3, ' ');
+  Bytes pixels((5 << 19) + 1);  // Odd, so one 0x00 is appended.
+  for (size_t i = 0; i < pixels.size(); ++i) {
+    pixels[i] = static_cast<uint8_t>(i * 7);
+  }
+  Bytes source = Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      ExplicitElement(0x0040, 0xA160, "UT", text),
+      ExplicitElement(0x7FE0, 0x0010, "OB", pixels),
+  });
+  TempFolder folder;
+  Result<InstanceDigest> digest = DigestInstanceFile(folder.Write("large.dcm", source));
+  ASSERT_TRUE(digest.ok()) << digest.status().ToString();
+
+  Bytes padded_pixels = pixels;
+  padded_pixels.push_back(0);
+  Bytes expected = Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      ExplicitElement(0x0040, 0xA160, "UT", std::string(3 << 20, 'a')),
+      ExplicitElement(0x7FE0, 0x0010, "OB", padded_pixels),
+  });
+  EXPECT_EQ(digest->canonical_bytes, expected.size());
+  EXPECT_EQ(digest->instance_digest, crypto::Sha256Of(expected));
 }
 
 // Writes one dataset built with DCMTK in `syntax` and returns its instance digest.

@@ -38,6 +38,14 @@ TEST(FileSetTest, MissingPathIsIoError) {
   EXPECT_NE(files.status().message().find("absent"), std::string::npos);
 }
 
+TEST(FileSetTest, DeviceIsIoError) {
+  std::vector<std::string> paths = {"/dev/null"};
+  Result<std::vector<std::filesystem::path>> files = ListInputFiles(paths);
+  ASSERT_FALSE(files.ok());
+  EXPECT_EQ(files.status().code(), StatusCode::kIoError);
+  EXPECT_NE(files.status().message().find("not a regular file"), std::string::npos);
+}
+
 TEST(FileSetTest, BadFilesAreReportedAndGoodOnesKept) {
   std::vector<std::filesystem::path> files = {
       SamplePath("basic/CT_small.dcm"), SamplePath("malformed/rtplan_truncated.dcm"),
