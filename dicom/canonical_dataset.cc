@@ -116,15 +116,30 @@ bool IsExcluded(const DcmTagKey& tag, bool top_level) {
   return tag == DcmTagKey(0x0008, 0x0001) || tag == DcmTagKey(0xFFFC, 0xFFFC);
 }
 
-void PutUint16(Bytes& out, uint16_t value) {
-  out.push_back(static_cast<uint8_t>(value));
-  out.push_back(static_cast<uint8_t>(value >> 8));
-}
+// An element or item header of at most 12 bytes, built without allocating.
+class Header {
+ public:
+  void PutUint16(uint16_t value) {
+    bytes_[size_++] = static_cast<uint8_t>(value);
+    bytes_[size_++] = static_cast<uint8_t>(value >> 8);
+  }
 
-void PutUint32(Bytes& out, uint32_t value) {
-  PutUint16(out, static_cast<uint16_t>(value));
-  PutUint16(out, static_cast<uint16_t>(value >> 16));
-}
+  void PutUint32(uint32_t value) {
+    PutUint16(static_cast<uint16_t>(value));
+    PutUint16(static_cast<uint16_t>(value >> 16));
+  }
+
+  void PutVr(std::string_view vr) {
+    bytes_[size_++] = static_cast<uint8_t>(vr[0]);
+    bytes_[size_++] = static_cast<uint8_t>(vr[1]);
+  }
+
+  ByteView view() const { return ByteView(bytes_.data(), size_); }
+
+ private:
+  std::array<uint8_t, 12> bytes_{};
+  size_t size_ = 0;
+};
 
 // The encapsulated fragments of `element`, or null when its pixel data is native or it is not
 // pixel data.
@@ -305,22 +320,21 @@ Result<uint64_t> Serializer::ItemContentSize(DcmItem& item, bool top_level, int 
 
 void Serializer::WriteHeader(const DcmTagKey& tag, std::string_view vr, bool long_length,
                              uint32_t length) {
-  Bytes header;
-  PutUint16(header, tag.getGroup());
-  PutUint16(header, tag.getElement());
+  Header header;
+  header.PutUint16(tag.getGroup());
+  header.PutUint16(tag.getElement());
   if (!vr.empty()) {
-    header.push_back(static_cast<uint8_t>(vr[0]));
-    header.push_back(static_cast<uint8_t>(vr[1]));
+    header.PutVr(vr);
   }
   if (long_length) {
     if (!vr.empty()) {
-      PutUint16(header, 0);
+      header.PutUint16(0);
     }
-    PutUint32(header, length);
+    header.PutUint32(length);
   } else {
-    PutUint16(header, static_cast<uint16_t>(length));
+    header.PutUint16(static_cast<uint16_t>(length));
   }
-  Emit(header);
+  Emit(header.view());
 }
 
 Status Serializer::WriteValue(DcmElement& element, const ElementLayout& layout) {

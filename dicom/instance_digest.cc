@@ -45,6 +45,7 @@ struct FileScan {
 };
 
 struct FileCloser {
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): the unique_ptr below owns the FILE.
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
