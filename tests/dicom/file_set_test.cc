@@ -66,14 +66,15 @@ TEST(FileSetTest, ThreadCountDoesNotChangeResults) {
   Result<std::vector<std::filesystem::path>> files =
       ListInputFiles(std::vector<std::string>{SamplePath("").string()});
   ASSERT_TRUE(files.ok()) << files.status().ToString();
-  FileSetDigest one = DigestFiles(*files, 1);
-  FileSetDigest four = DigestFiles(*files, 4);
-  ASSERT_EQ(one.instances.size(), four.instances.size());
-  for (size_t i = 0; i < one.instances.size(); ++i) {
-    EXPECT_EQ(one.instances[i].path, four.instances[i].path);
-    EXPECT_EQ(one.instances[i].instance_digest, four.instances[i].instance_digest);
+  FileSetDigest single_thread = DigestFiles(*files, 1);
+  FileSetDigest four_threads = DigestFiles(*files, 4);
+  ASSERT_EQ(single_thread.instances.size(), four_threads.instances.size());
+  for (size_t i = 0; i < single_thread.instances.size(); ++i) {
+    EXPECT_EQ(single_thread.instances[i].path, four_threads.instances[i].path);
+    EXPECT_EQ(single_thread.instances[i].instance_digest,
+              four_threads.instances[i].instance_digest);
   }
-  EXPECT_EQ(one.failures.size(), four.failures.size());
+  EXPECT_EQ(single_thread.failures.size(), four_threads.failures.size());
 }
 
 }  // namespace
