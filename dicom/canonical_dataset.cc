@@ -236,6 +236,9 @@ Result<uint32_t> Serializer::TrailingPaddingBytes(DcmElement& element) {
 Result<ElementLayout> Serializer::Layout(DcmElement& element) {
   ElementLayout layout;
   layout.vr = DictionaryVr(element.getTag());
+  if (layout.vr == "SQ") {
+    layout.vr = "UN";  // A sequence tag whose value DCMTK kept as bytes (an explicit non-SQ VR).
+  }
   layout.text = IsTextVr(layout.vr);
   layout.padding = layout.text && layout.vr != "UI" ? 0x20 : 0x00;
   layout.source_bytes = element.getLengthField();

@@ -110,6 +110,21 @@ TEST(CanonicalDatasetTest, UndefinedLengthSequenceGetsDefinedLengths) {
   EXPECT_EQ(crypto::HexEncode(canonical), crypto::HexEncode(expected));
 }
 
+TEST(CanonicalDatasetTest, SequenceTagSentAsBytesIsUn) {
+  Bytes source = Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      ExplicitElement(0x0008, 0x1115, "OB", std::string("\x01\x02", 2)),
+  });
+  TempFolder folder;
+  Bytes canonical = Canonical(folder.Write("sequence-as-ob.dcm", source));
+
+  Bytes expected = Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      ExplicitElement(0x0008, 0x1115, "UN", std::string("\x01\x02", 2)),
+  });
+  EXPECT_EQ(crypto::HexEncode(canonical), crypto::HexEncode(expected));
+}
+
 TEST(CanonicalDatasetTest, EncapsulatedPixelDataKeepsFragments) {
   constexpr std::string_view kRle = "1.2.840.10008.1.2.5";
   Bytes meta_elements = Concat({
