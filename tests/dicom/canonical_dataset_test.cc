@@ -110,6 +110,60 @@ TEST(CanonicalDatasetTest, UndefinedLengthSequenceGetsDefinedLengths) {
   EXPECT_EQ(crypto::HexEncode(canonical), crypto::HexEncode(expected));
 }
 
+// (0008,1115) with one item holding (0020,000E) UI "1.2", in canonical form.
+Bytes CanonicalReferencedSeries() {
+  return Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      Bytes{0x08, 0x00, 0x15, 0x11, 'S', 'Q', 0, 0, 20, 0, 0, 0},
+      ItemHeader(0xE000, 12),
+      ExplicitElement(0x0020, 0x000E, "UI", std::string("1.2\0", 4)),
+  });
+}
+
+// The item's element in implicit VR little endian, as a UN value holds it.
+Bytes ImplicitSeriesUid() {
+  Bytes out = {0x20, 0x00, 0x0E, 0x00, 4, 0, 0, 0};
+  Append(out, AsBytes(std::string("1.2\0", 4)));
+  return out;
+}
+
+TEST(CanonicalDatasetTest, DefinedLengthUnSequenceIsSequence) {
+  Bytes value = Concat({ItemHeader(0xE000, 12), ImplicitSeriesUid()});
+  Bytes source = Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      ExplicitElement(0x0008, 0x1115, "UN", value),
+  });
+  TempFolder folder;
+  Bytes canonical = Canonical(folder.Write("un-defined.dcm", source));
+  EXPECT_EQ(crypto::HexEncode(canonical), crypto::HexEncode(CanonicalReferencedSeries()));
+}
+
+TEST(CanonicalDatasetTest, UndefinedLengthUnSequenceIsSequence) {
+  Bytes source = Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      Bytes{0x08, 0x00, 0x15, 0x11, 'U', 'N', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF},
+      ItemHeader(0xE000, 0xFFFFFFFF),
+      ImplicitSeriesUid(),
+      ItemHeader(0xE00D, 0),
+      ItemHeader(0xE0DD, 0),
+  });
+  TempFolder folder;
+  Bytes canonical = Canonical(folder.Write("un-undefined.dcm", source));
+  EXPECT_EQ(crypto::HexEncode(canonical), crypto::HexEncode(CanonicalReferencedSeries()));
+}
+
+TEST(CanonicalDatasetTest, UidWhitespaceIsKept) {
+  // DCMTK strips whitespace from a UID once it is read as a string; the digest must see the
+  // stored value, whitespace included.
+  Bytes source = Concat({
+      ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
+      ExplicitElement(0x0008, 0x0018, "UI", "1.2. 3"),
+  });
+  TempFolder folder;
+  Bytes canonical = Canonical(folder.Write("uid-space.dcm", source));
+  EXPECT_EQ(crypto::HexEncode(canonical), crypto::HexEncode(source));
+}
+
 TEST(CanonicalDatasetTest, SequenceTagSentAsBytesIsUn) {
   Bytes source = Concat({
       ExplicitElement(0x0008, 0x0016, "UI", std::string(kSecondaryCapture) + '\0'),
