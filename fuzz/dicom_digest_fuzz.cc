@@ -24,6 +24,10 @@ const std::string& InputPath() {
     close(descriptor);
     return pattern;
   }();
+  static const bool removed_at_exit = [] {
+    return std::atexit([] { std::remove(path.c_str()); }) == 0;
+  }();
+  static_cast<void>(removed_at_exit);  // A leftover scratch file in /tmp is harmless.
   return path;
 }
 
