@@ -15,6 +15,7 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   imledger::cli::AddKeysCommands(app);
   imledger::cli::AddMerkleCommands(app);
+  imledger::cli::AddStudyCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -23,8 +23,8 @@ Language LanguageFromEnvironment() {
 }
 
 const Message* Find(std::string_view id) {
-  static const std::array<std::span<const Message>, 3> kTables = {CommonMessages(),
-                                                                  MerkleMessages(), KeysMessages()};
+  static const std::array<std::span<const Message>, 4> kTables = {
+      CommonMessages(), MerkleMessages(), KeysMessages(), StudyMessages()};
   for (std::span<const Message> table : kTables) {
     for (const Message& message : table) {
       if (message.id == id) {

@@ -35,5 +35,6 @@ std::string Text(std::string_view id, std::initializer_list<std::string_view> ar
 std::span<const Message> CommonMessages();
 std::span<const Message> MerkleMessages();
 std::span<const Message> KeysMessages();
+std::span<const Message> StudyMessages();
 
 }  // namespace imledger::cli
