@@ -11,8 +11,8 @@
 
 namespace imledger {
 
-// Where a check was written. std::source_location would do, but clang 14 (the fuzz build)
-// lacks the builtin that libstdc++ 12 implements it with; these builtins work in both.
+// Source file and line of a check. std::source_location would do, but clang 14 (the fuzz
+// build) lacks the builtin that libstdc++ 12 implements it with; these builtins work in both.
 struct SourceLocation {
   static constexpr SourceLocation Current(const char* file = __builtin_FILE(),
                                           int line = __builtin_LINE()) {

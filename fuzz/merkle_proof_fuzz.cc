@@ -1,7 +1,6 @@
 // Feeds arbitrary proofs to the RFC 6962 verifiers. Input layout: 8-byte index or first size,
 // 8-byte tree or second size, then 32-byte hashes: the leaf hash or first root, the root or
-// second root, and the proof. A verifier must return, never crash; and a proof it accepts for a
-// small tree must equal the one we generate for the same leaves.
+// second root, and the proof. Each verifier must return a Status for every input.
 
 #include <cstdint>
 #include <cstring>

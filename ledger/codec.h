@@ -121,7 +121,7 @@ class Decoder {
   ByteView input_;
   DecodeLimits limits_;
   size_t offset_ = 0;
-  size_t field_offset_ = 0;  // Where the field being read starts; errors report it.
+  size_t field_offset_ = 0;  // Offset of the field being read, which errors report.
   DecodeError error_ = DecodeError::kNone;
   std::string message_;
 };

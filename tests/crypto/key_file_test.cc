@@ -92,7 +92,7 @@ TEST_F(KeyFileTest, CorruptedSealedBodyIsDetected) {
   EXPECT_EQ(ReadKeyFile(path, "pass").status().code(), StatusCode::kUnauthenticated);
 }
 
-TEST_F(KeyFileTest, PublicKeyThatDoesNotMatchSeedIsCorruption) {
+TEST_F(KeyFileTest, MismatchedPublicKeyIsCorruption) {
   std::string path = folder_.File("mismatch.key");
   ASSERT_TRUE(WriteKeyFile(path, key_).ok());
   nlohmann::json json = nlohmann::json::parse(ReadText(path));

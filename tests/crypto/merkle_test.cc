@@ -157,7 +157,7 @@ TEST(MerkleProof, TransparencyDevConsistencyProbes) {
 
 // Every leaf of every tree up to 70 leaves: the generated proof verifies, and flipping any bit
 // of any proof hash, or using a neighbouring index, makes it fail.
-TEST(MerkleProof, EveryInclusionProofUpTo70LeavesVerifiesAndTamperingFails) {
+TEST(MerkleProof, InclusionProofsUpTo70Leaves) {
   std::vector<Digest> hashes = NumberedLeafHashes(70);
   for (uint64_t size = 1; size <= hashes.size(); ++size) {
     MerkleTree merkle(std::vector<Digest>(hashes.begin(), hashes.begin() + size));
@@ -179,7 +179,7 @@ TEST(MerkleProof, EveryInclusionProofUpTo70LeavesVerifiesAndTamperingFails) {
   }
 }
 
-TEST(MerkleProof, EveryConsistencyProofUpTo70LeavesVerifies) {
+TEST(MerkleProof, ConsistencyProofsUpTo70Leaves) {
   std::vector<Digest> hashes = NumberedLeafHashes(70);
   MerkleTree whole(hashes);
   for (uint64_t size2 = 1; size2 <= hashes.size(); ++size2) {

@@ -120,7 +120,7 @@ TEST_F(BlockStoreTest, LogAndHeightThatDisagreeAreCorruption) {
   EXPECT_NE(reopened.status().message().find("log leaves but block 2 ends at"), std::string::npos);
 }
 
-TEST_F(BlockStoreTest, SecondOpenOfTheSameFolderFailsWithAHint) {
+TEST_F(BlockStoreTest, SecondOpenOfFolderFails) {
   auto store = Open();
   Result<std::unique_ptr<BlockStore>> second = BlockStore::Open(folder_.File("store"));
   EXPECT_EQ(second.status().code(), StatusCode::kIoError);

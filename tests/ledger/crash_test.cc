@@ -87,7 +87,7 @@ uint64_t CheckWholeStore(const std::string& folder, uint64_t acknowledged) {
   return store.height();
 }
 
-TEST(BlockStoreCrash, KillNineAtRandomPointsNeverLeavesHalfABlock) {
+TEST(BlockStoreCrash, KillNineLeavesOnlyWholeBlocks) {
   testing::TemporaryFolder folder;
   std::string store = folder.File("store");
   uint32_t seed = testing::TestSeed("BlockStoreCrash");

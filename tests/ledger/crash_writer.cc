@@ -1,5 +1,6 @@
 // A child process for the crash test: appends blocks to the store in argv[1] until killed,
-// printing each height after its synced write returns, so the parent knows what must survive.
+// printing each height after its synced write returns, so the parent can tell which blocks
+// must survive.
 
 #include <cstdio>
 
