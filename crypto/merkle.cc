@@ -124,7 +124,7 @@ Digest MerkleNodeHash(const Digest& left, const Digest& right) {
 
 Digest MerkleEmptyRoot() { return Sha256Of(ByteView()); }
 
-Result<Digest> MerkleRoot(PerfectSubtreeReader& reader, uint64_t size) {
+Result<Digest> MerkleRoot(const PerfectSubtreeReader& reader, uint64_t size) {
   if (size == 0) {
     return MerkleEmptyRoot();
   }
@@ -132,7 +132,7 @@ Result<Digest> MerkleRoot(PerfectSubtreeReader& reader, uint64_t size) {
   return hasher.Hash(0, size);
 }
 
-Result<std::vector<Digest>> MerkleInclusionProof(PerfectSubtreeReader& reader, uint64_t index,
+Result<std::vector<Digest>> MerkleInclusionProof(const PerfectSubtreeReader& reader, uint64_t index,
                                                  uint64_t size) {
   if (index >= size) {
     return Status::OutOfRange("leaf index " + std::to_string(index) +
@@ -147,7 +147,7 @@ Result<std::vector<Digest>> MerkleInclusionProof(PerfectSubtreeReader& reader, u
   return proof;
 }
 
-Result<std::vector<Digest>> MerkleConsistencyProof(PerfectSubtreeReader& reader, uint64_t size1,
+Result<std::vector<Digest>> MerkleConsistencyProof(const PerfectSubtreeReader& reader, uint64_t size1,
                                                    uint64_t size2) {
   if (size1 == 0 || size1 > size2) {
     return Status::OutOfRange("no consistency proof between tree sizes " + Sizes(size1, size2) +
