@@ -12,11 +12,34 @@
 
 namespace imledger {
 
-[[noreturn]] void Fail(std::string_view message,
-                       std::source_location where = std::source_location::current());
+// std::source_location where the standard library provides it. Clang 14 with libstdc++ 12 (the
+// libFuzzer build) does not, so there a stand-in with the two members Fail uses takes its place.
+#if defined(__cpp_lib_source_location)
+using SourceLocation = std::source_location;
+#else
+class SourceLocation {
+ public:
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          unsigned line = __builtin_LINE()) {
+    return SourceLocation(file, line);
+  }
+
+  constexpr const char* file_name() const { return file_; }
+
+  constexpr unsigned line() const { return line_; }
+
+ private:
+  constexpr SourceLocation(const char* file, unsigned line) : file_(file), line_(line) {}
+
+  const char* file_;
+  unsigned line_;
+};
+#endif
+
+[[noreturn]] void Fail(std::string_view message, SourceLocation where = SourceLocation::current());
 
 inline void Check(bool condition, std::string_view what,
-                  std::source_location where = std::source_location::current()) {
+                  SourceLocation where = SourceLocation::current()) {
   if (!condition) {
     Fail(what, where);
   }
@@ -24,7 +47,7 @@ inline void Check(bool condition, std::string_view what,
 
 template <typename A, typename B>
 void CheckEq(const A& a, const B& b, std::string_view what,
-             std::source_location where = std::source_location::current()) {
+             SourceLocation where = SourceLocation::current()) {
   if (!(a == b)) {
     std::ostringstream out;
     out << what << ": " << a << " != " << b;
@@ -34,7 +57,7 @@ void CheckEq(const A& a, const B& b, std::string_view what,
 
 template <typename A, typename B>
 void CheckLe(const A& a, const B& b, std::string_view what,
-             std::source_location where = std::source_location::current()) {
+             SourceLocation where = SourceLocation::current()) {
   if (!(a <= b)) {
     std::ostringstream out;
     out << what << ": " << a << " > " << b;

@@ -43,7 +43,7 @@ std::string Status::ToString() const {
   return text;
 }
 
-void Fail(std::string_view message, std::source_location where) {
+void Fail(std::string_view message, SourceLocation where) {
   std::fprintf(stderr, "imledger: internal check failed at %s:%u: %.*s\n", where.file_name(),
                static_cast<unsigned>(where.line()), static_cast<int>(message.size()),
                message.data());

@@ -1,10 +1,12 @@
 #include "tests/contracts/random_workload.h"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
 
-#include "tests/contracts/ledger_fixture.h"
+#include "contracts/payload.h"
+#include "tests/contracts/test_identities.h"
 
 namespace imledger::contracts::testing {
 

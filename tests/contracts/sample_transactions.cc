@@ -1,6 +1,7 @@
 #include "tests/contracts/sample_transactions.h"
 
-#include "tests/contracts/ledger_fixture.h"
+#include "contracts/payload.h"
+#include "tests/contracts/test_identities.h"
 
 namespace imledger::contracts::testing {
 
