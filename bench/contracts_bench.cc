@@ -1,9 +1,9 @@
 // Throughput of the contracts engine on one core with LevelDB on disk: transactions validated
 // and applied per second, without and with Ed25519 signature verification, next to the bare
 // libsodium verify rate measured by the same program. The workload is the seeded random mix of
-// the determinism test without deliberately broken envelopes (10,000 transactions in blocks of
-// 100, about a fifth accepted); each iteration replays it from genesis into a fresh database
-// and writes every block's batch unsynced, as the block store would apart from its fsync.
+// the determinism test without deliberately broken envelopes: 10,000 transactions in blocks of
+// 100, about a fifth accepted. Each iteration replays it from genesis into a fresh database and
+// writes every block's batch unsynced, as the block store would apart from its fsync.
 
 #include <filesystem>
 #include <memory>
@@ -72,7 +72,7 @@ void ExecuteWorkload(benchmark::State& state, SignatureCheck signature_check) {
     leveldb::WriteBatch genesis;
     if (!engine.ApplyGenesis(testing::TestGenesis(), genesis).ok() ||
         !db->Write(leveldb::WriteOptions(), &genesis).ok()) {
-      state.SkipWithError("genesis failed");
+      state.SkipWithError("applying or writing the test genesis failed");
       return;
     }
     accepted = 0;
@@ -83,7 +83,8 @@ void ExecuteWorkload(benchmark::State& state, SignatureCheck signature_check) {
       Result<BlockExecution> execution = engine.ExecuteBlock(
           i + 1, testing::kGenesisTimeMs + 1000 * (i + 1), blocks[i], batch, signature_check);
       if (!execution.ok() || !db->Write(leveldb::WriteOptions(), &batch).ok()) {
-        state.SkipWithError("block execution failed");
+        state.SkipWithError(
+            ("block " + std::to_string(i + 1) + " failed to execute or write").c_str());
         return;
       }
       for (const TransactionResult& result : execution->results) {

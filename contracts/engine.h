@@ -52,15 +52,15 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Fills `batch` with the genesis state as height 0 and returns d_0. Fails if the database
-  // already holds a state.
+  // Fills `batch` with the genesis state as height 0 and returns d_0. Fails with AlreadyExists
+  // if the database already contains a state.
   Result<crypto::Digest> ApplyGenesis(const Genesis& genesis, leveldb::WriteBatch& batch);
 
   // Executes `transactions` (encoded envelopes) as block `height` at `block_time_ms`, fills
   // `batch` with the state writes, and returns each transaction's result and the new digest.
   // Rejected transactions are results, not errors. A failed Result means the block could not
-  // be executed at all (wrong height, time going backwards, a database read error); then
-  // `batch` is left unchanged and the block must not be committed.
+  // be executed at all: a wrong height, a block time before the previous one, or a database
+  // read error. Then `batch` is left unchanged, and the block must not be committed.
   Result<BlockExecution> ExecuteBlock(uint64_t height, uint64_t block_time_ms,
                                       std::span<const Bytes> transactions,
                                       leveldb::WriteBatch& batch,

@@ -251,6 +251,7 @@ Result<Genesis> ParseGenesis(std::string_view json_text) {
     return network_id.status();
   }
   genesis.network_id = *network_id;
+
   if (root.contains("genesis_time_ms")) {
     Result<uint64_t> time = GetUnsigned(root, "", "genesis_time_ms");
     if (!time.ok()) {
@@ -258,6 +259,7 @@ Result<Genesis> ParseGenesis(std::string_view json_text) {
     }
     genesis.genesis_time_ms = *time;
   }
+
   Status status = ParseArray(root, "organizations", ParseOrganization, genesis.organizations);
   if (!status.ok()) {
     return status;
@@ -271,6 +273,7 @@ Result<Genesis> ParseGenesis(std::string_view json_text) {
     return consensus.status();
   }
   genesis.consensus = *consensus;
+
   status = ValidateGenesis(genesis);
   if (!status.ok()) {
     return status;
@@ -353,6 +356,7 @@ Result<Genesis> DecodeGenesis(ByteView bytes) {
   Genesis genesis;
   genesis.network_id = decoder.ReadString("network_id");
   genesis.genesis_time_ms = decoder.ReadVarint("genesis_time_ms");
+
   uint64_t organization_count = decoder.ReadCount("organizations");
   for (uint64_t i = 0; i < organization_count && decoder.ok(); ++i) {
     GenesisOrganization organization;
@@ -363,6 +367,7 @@ Result<Genesis> DecodeGenesis(ByteView bytes) {
     }
     genesis.organizations.push_back(std::move(organization));
   }
+
   uint64_t validator_count = decoder.ReadCount("validators");
   for (uint64_t i = 0; i < validator_count && decoder.ok(); ++i) {
     GenesisValidator validator;
@@ -372,6 +377,7 @@ Result<Genesis> DecodeGenesis(ByteView bytes) {
     validator.address = decoder.ReadString("validators.address");
     genesis.validators.push_back(std::move(validator));
   }
+
   genesis.consensus.batch_size = decoder.ReadVarint("consensus.batch_size");
   genesis.consensus.batch_delay_ms = decoder.ReadVarint("consensus.batch_delay_ms");
   genesis.consensus.checkpoint_interval = decoder.ReadVarint("consensus.checkpoint_interval");

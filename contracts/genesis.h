@@ -3,10 +3,10 @@
 // A genesis file is JSON (docs/contracts.md shows an example): the network id, the
 // organizations with their admin keys, the validators with their keys and host:port addresses,
 // and the consensus parameters. GenesisHash is SHA-256 of the canonical encoding, which starts
-// with the domain tag "imledger/genesis/v1"; it is part of the network identity and every node
-// and auditor pins it. Validator order is the order of the file, because the PBFT primary of
-// view v is validator v mod n. Parsing never throws: a malformed file is an InvalidArgument
-// status naming the JSON path. Types are values; functions are thread-safe.
+// with the domain tag "imledger/genesis/v1". The hash is part of the network identity, and every
+// node and auditor pins it. Validator order is the order of the file, because the PBFT primary
+// of view v is validator v mod n. Parsing never throws: a malformed file is an InvalidArgument
+// status naming the JSON path. Types are values, and the functions are thread-safe.
 
 #pragma once
 

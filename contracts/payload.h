@@ -1,10 +1,10 @@
 // One payload struct per transaction type, with its canonical encoding.
 //
 // Payloads use the codec of ledger/codec.h. Lists whose order carries no meaning (roles,
-// purposes, modalities, study keys) must be strictly ascending, so each value has one encoding;
-// the decoder rejects an unsorted or duplicated list and any text outside its character set,
+// purposes, modalities, study keys) must be strictly ascending, so each value has one encoding.
+// The decoder rejects an unsorted or duplicated list and any text outside its character set,
 // naming the field. Checks that need ledger state (does the study exist, is the grant active)
-// belong to the rules, not here. Types are plain values; functions are pure and thread-safe.
+// belong to the rules. Types are plain values, and the functions are pure and thread-safe.
 
 #pragma once
 

@@ -22,21 +22,21 @@ Result<std::optional<Record>> ReadCommitted(leveldb::DB* db, const std::string& 
 }
 
 template <typename Record>
-Result<Record> DecodeStored(std::string_view value, std::string_view what) {
+Result<Record> DecodeStored(std::string_view value, std::string_view description) {
   ledger::Decoder decoder(AsBytes(value));
   Record record;
   DecodeFields(decoder, record);
   Status status = decoder.Finish();
   if (!status.ok()) {
-    return Status::Corruption("stored " + std::string(what) +
+    return Status::Corruption("stored " + std::string(description) +
                               " does not decode: " + status.message());
   }
   return record;
 }
 
-Result<crypto::Digest> DigestFromValue(std::string_view value, std::string_view what) {
+Result<crypto::Digest> DigestFromValue(std::string_view value, std::string_view description) {
   if (value.size() != crypto::Digest::kSize) {
-    return Status::Corruption("stored " + std::string(what) + " is " +
+    return Status::Corruption("stored " + std::string(description) + " is " +
                               std::to_string(value.size()) + " bytes, expected 32");
   }
   crypto::Digest digest;

@@ -88,11 +88,11 @@ class LedgerQueries {
   // `db` must outlive the queries object.
   explicit LedgerQueries(leveldb::DB* db) : db_(db) {}
 
-  // Decides whether `requester` may access `study_key` for `purpose` at `time_ms`, in this order:
-  // a requester that is not an active member is denied; the acquiring organization's members get
-  // treatment access; a clinician who declared access.emergency for the study within
-  // kEmergencyAccessWindowMs gets emergency access; otherwise the patient's newest grant that
-  // covers the request allows it; otherwise deny.
+  // Decides whether `requester` may access `study_key` for `purpose` at `time_ms`. The rules, in
+  // order: a requester that is not an active member is denied. Members of the acquiring
+  // organization get treatment access. A clinician who declared access.emergency for the study
+  // within kEmergencyAccessWindowMs gets emergency access. Otherwise the patient's newest grant
+  // that covers the request allows it, and without one the request is denied.
   Result<AccessDecision> Decide(const crypto::PublicKey& requester, const crypto::Digest& study_key,
                                 Purpose purpose, uint64_t time_ms) const;
 

@@ -1,10 +1,10 @@
 // The state tables of contracts/: one record type and one LevelDB key prefix per table.
 //
 // Every key starts with 's' (the prefix contracts/ owns) and a second byte naming the table.
-// Fixed-size ids (keys, digests) are stored raw; sequence numbers are 8-byte big-endian so
-// keys sort numerically, and per-patient lists store the sequence inverted (2^64 - 1 - n) so a
-// forward scan returns newest first. Records use the canonical codec. docs/contracts.md lists
-// the tables. Plain values and pure functions; thread-safe.
+// Fixed-size ids (keys, digests) are stored raw. Sequence numbers are 8-byte big-endian so keys
+// sort numerically. Per-patient lists store the sequence inverted (2^64 - 1 - n), so a forward
+// scan returns newest first. Records use the canonical codec, and docs/contracts.md lists the
+// tables. Plain values and pure functions, so thread-safe.
 
 #pragma once
 

@@ -1,3 +1,5 @@
+// Signer checks and the access-trail helper shared by the rule files.
+
 #include <string>
 
 #include "contracts/rules_internal.h"

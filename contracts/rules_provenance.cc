@@ -48,6 +48,7 @@ Verdict Validate(const RuleContext& context, const AnnotationRecord& payload) {
     return Verdict::Reject(RejectCode::kNotFound, "payload.study_key: study " +
                                                       Hex(payload.study_key) + " is not anchored");
   }
+
   std::optional<GrantRecord> grant = context.state.Grant(payload.grant_used);
   if (!grant) {
     return Verdict::Reject(RejectCode::kNotFound,
@@ -59,6 +60,7 @@ Verdict Validate(const RuleContext& context, const AnnotationRecord& payload) {
   if (mismatch) {
     return Verdict::Reject(RejectCode::kNoConsent, "payload.grant_used: " + *mismatch);
   }
+
   std::optional<DatasetRecord> dataset = context.state.Dataset(payload.dataset_id);
   if (dataset && dataset->sealed_root) {
     return Verdict::Reject(RejectCode::kDatasetSealed,

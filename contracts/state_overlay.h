@@ -1,11 +1,11 @@
 // The uncommitted state of one block: the committed LevelDB state plus this block's writes.
 //
 // Reads see the block's own earlier writes first, then the database, so later transactions in a
-// block see the effects of earlier ones. Writes stay in memory in a std::map ordered by key
-// (bytewise, as LevelDB orders them); nothing reaches the database until the caller writes the
-// batch that Flush fills. A database read error is sticky: the read returns "absent", and
-// status() keeps the first error so the engine can fail the whole block instead of committing a
-// result computed from a missing record. Not thread-safe; one overlay serves one block.
+// block see the effects of earlier ones. Writes stay in memory in a std::map ordered bytewise,
+// as LevelDB orders keys. Nothing reaches the database until the caller writes the batch that
+// Flush fills. A database read error is sticky: the read returns "absent", and status() keeps
+// the first error so the engine fails the whole block instead of committing a result computed
+// from a missing record. Not thread-safe: one overlay serves one block.
 
 #pragma once
 

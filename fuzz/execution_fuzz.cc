@@ -1,5 +1,5 @@
 // Fuzzes the rules: each input is one transaction executed, with signature checks skipped so
-// that mutated payloads reach the type rules, against a state that already holds staff, a
+// that mutated payloads reach the type rules, against a state that already contains staff, a
 // patient, a study and a grant. Execution must never fail as a whole or abort, and running the
 // same input twice must give the same results and state digest.
 

@@ -1,6 +1,6 @@
-// Test support: a fresh LevelDB state in a temporary folder with a fixed three-organization
-// genesis, deterministic keys derived from names, and helpers that sign transactions with
-// per-key nonces and commit one block per call the way the block store would (one WriteBatch).
+// Test support: a fresh LevelDB state in a temporary folder, with the three-organization test
+// genesis applied. Helpers sign transactions with per-key nonces and commit one block per call
+// as the block store would, in one WriteBatch.
 
 #pragma once
 
