@@ -4,8 +4,11 @@
 // the last committed block. Lists of a patient come newest first and are paginated by
 // sequence number: pass a page's next_before to get the following page. Decide is the one
 // access-control decision the gateway makes; it uses the same grant check as the
-// annotation.record rule. LedgerQueries holds only the database pointer and is thread-safe
+// annotation.record rule. LedgerQueries stores only the database pointer and is thread-safe
 // because LevelDB reads are.
+//
+// NOTE: each lookup reads the latest committed state without a snapshot, so a list query that
+// runs while a block commits may include entries of that block next to older records.
 
 #pragma once
 

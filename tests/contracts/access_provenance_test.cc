@@ -258,7 +258,9 @@ TEST_F(DecideQuery, PatientGrantsSplitActiveAndPast) {
       queries_->PatientGrants(patient_id_, GrantFilter::kActive, time_ms(), {});
   Result<Page<GrantSummary>> past =
       queries_->PatientGrants(patient_id_, GrantFilter::kPast, time_ms(), {});
-  ASSERT_TRUE(all.ok() && current.ok() && past.ok());
+  ASSERT_TRUE(all.ok());
+  ASSERT_TRUE(current.ok());
+  ASSERT_TRUE(past.ok());
   ASSERT_EQ(all->items.size(), 2u);
   EXPECT_EQ(all->items[0].grant_id, active);
   EXPECT_EQ(all->items[1].grant_id, revoked);

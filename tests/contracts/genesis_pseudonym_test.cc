@@ -112,7 +112,8 @@ TEST_F(GenesisState, DigestIsPinned) {
 
 TEST_F(GenesisState, AdminsAreMembers) {
   Result<std::optional<MemberRecord>> admin = queries_->Member(Public("admin-b"));
-  ASSERT_TRUE(admin.ok() && admin->has_value());
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE(admin->has_value());
   EXPECT_EQ((*admin)->organization, "hospital-b");
   EXPECT_TRUE((*admin)->HasRole(Role::kAdmin));
 }
@@ -144,7 +145,8 @@ TEST(Pseudonym, IssuerSeparatesEqualIds) {
   Bytes secret(32, 7);
   Result<crypto::Digest> first = MakePseudonym(secret, "ISSUER-A", "1");
   Result<crypto::Digest> second = MakePseudonym(secret, "ISSUER-B", "1");
-  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
   EXPECT_NE(*first, *second);
 }
 

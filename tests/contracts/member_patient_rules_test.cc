@@ -159,7 +159,8 @@ TEST_F(PatientRules, RotateKeyMovesAuthority) {
   EXPECT_EQ(Run("patient-1", PatientRotateKey{Public("patient-1-new")}).code,
             RejectCode::kAccepted);
   Result<std::optional<PatientRecord>> patient = queries_->Patient(patient_id);
-  ASSERT_TRUE(patient.ok() && patient->has_value());
+  ASSERT_TRUE(patient.ok());
+  ASSERT_TRUE(patient->has_value());
   EXPECT_EQ((*patient)->current_key, Public("patient-1-new"));
 
   TransactionResult old_key =

@@ -168,7 +168,8 @@ TEST_F(ClinicalRules, GrantByPatientAccepted) {
   crypto::Digest grant_id =
       GrantConsent("patient-1", GrantToOrganization("hospital-b", {Purpose::kTreatment}));
   Result<std::optional<GrantRecord>> grant = queries_->Grant(grant_id);
-  ASSERT_TRUE(grant.ok() && grant->has_value());
+  ASSERT_TRUE(grant.ok());
+  ASSERT_TRUE(grant->has_value());
   EXPECT_EQ((*grant)->patient_id, patient_id_);
   EXPECT_EQ((*grant)->granted_ms, time_ms());
 }
@@ -234,7 +235,8 @@ TEST_F(ClinicalRules, RevokeOwnGrantAccepted) {
       GrantConsent("patient-1", GrantToOrganization("hospital-b", {Purpose::kTreatment}));
   EXPECT_EQ(Run("patient-1", ConsentRevoke{grant_id}).code, RejectCode::kAccepted);
   Result<std::optional<GrantRecord>> grant = queries_->Grant(grant_id);
-  ASSERT_TRUE(grant.ok() && grant->has_value());
+  ASSERT_TRUE(grant.ok());
+  ASSERT_TRUE(grant->has_value());
   EXPECT_EQ((*grant)->revoked_ms, time_ms());
 }
 
