@@ -20,11 +20,11 @@ AccessDecision Allow(std::string rule, std::optional<crypto::Digest> grant_id = 
 
 // The time of the requester's latest access.emergency for the study, if any.
 Result<std::optional<uint64_t>> EmergencyDeclaredAt(leveldb::DB* db,
+                                                    const leveldb::ReadOptions& options,
                                                     const crypto::Digest& study_key,
                                                     const crypto::PublicKey& requester) {
   std::string value;
-  leveldb::Status status =
-      db->Get(leveldb::ReadOptions(), EmergencyKey(study_key, requester), &value);
+  leveldb::Status status = db->Get(options, EmergencyKey(study_key, requester), &value);
   if (status.IsNotFound()) {
     return std::optional<uint64_t>();
   }
@@ -43,6 +43,10 @@ Result<std::optional<uint64_t>> EmergencyDeclaredAt(leveldb::DB* db,
 Result<AccessDecision> LedgerQueries::Decide(const crypto::PublicKey& requester,
                                              const crypto::Digest& study_key, Purpose purpose,
                                              uint64_t time_ms) const {
+  if (snapshot_ == nullptr) {
+    ScopedSnapshot snapshot(db_);
+    return LedgerQueries(db_, snapshot.get()).Decide(requester, study_key, purpose, time_ms);
+  }
   Result<std::optional<StudyRecord>> study = Study(study_key);
   if (!study.ok()) {
     return study.status();
@@ -67,7 +71,8 @@ Result<AccessDecision> LedgerQueries::Decide(const crypto::PublicKey& requester,
   }
 
   if (purpose == Purpose::kEmergency && (*member)->HasRole(Role::kClinician)) {
-    Result<std::optional<uint64_t>> declared = EmergencyDeclaredAt(db_, study_key, requester);
+    Result<std::optional<uint64_t>> declared =
+        EmergencyDeclaredAt(db_, ReadOptions(), study_key, requester);
     if (!declared.ok()) {
       return declared.status();
     }
@@ -99,7 +104,7 @@ Result<AccessDecision> LedgerQueries::Decide(const crypto::PublicKey& requester,
 
 Result<Genesis> LedgerQueries::LoadGenesis() const {
   std::string value;
-  leveldb::Status status = db_->Get(leveldb::ReadOptions(), std::string(kGenesisKey), &value);
+  leveldb::Status status = db_->Get(ReadOptions(), std::string(kGenesisKey), &value);
   if (status.IsNotFound()) {
     return Status::NotFound("the state holds no genesis yet");
   }

@@ -11,8 +11,9 @@ namespace {
 
 // Reads one record of the committed state.
 template <typename Record>
-Result<std::optional<Record>> ReadCommitted(leveldb::DB* db, const std::string& key) {
-  StateOverlay overlay(db);
+Result<std::optional<Record>> ReadCommitted(leveldb::DB* db, const leveldb::Snapshot* snapshot,
+                                            const std::string& key) {
+  StateOverlay overlay(db, snapshot);
   LedgerState state(overlay);
   std::optional<Record> record = state.Read<Record>(key);
   if (!overlay.status().ok()) {
@@ -47,9 +48,9 @@ Result<crypto::Digest> DigestFromValue(std::string_view value, std::string_view 
 // Walks a per-patient newest-first list. `convert(sequence, value)` returns the item, no value
 // to skip the entry, or a failure that ends the scan.
 template <typename Item, typename Convert>
-Result<Page<Item>> ScanNewestFirst(leveldb::DB* db, std::string_view table,
-                                   const crypto::Digest& patient_id, const PageRequest& request,
-                                   Convert convert) {
+Result<Page<Item>> ScanNewestFirst(leveldb::DB* db, const leveldb::ReadOptions& options,
+                                   std::string_view table, const crypto::Digest& patient_id,
+                                   const PageRequest& request, Convert convert) {
   if (request.limit == 0 || request.limit > kMaxPageSize) {
     return Status::InvalidArgument("page limit " + std::to_string(request.limit) +
                                    " must be from 1 to " + std::to_string(kMaxPageSize));
@@ -62,7 +63,7 @@ Result<Page<Item>> ScanNewestFirst(leveldb::DB* db, std::string_view table,
   std::string start = request.before_sequence
                           ? NewestFirstKey(table, patient_id.view(), *request.before_sequence - 1)
                           : prefix;
-  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions()));
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(options));
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     uint64_t sequence = NewestFirstSequence(key);
@@ -88,10 +89,16 @@ Result<Page<Item>> ScanNewestFirst(leveldb::DB* db, std::string_view table,
 
 }  // namespace
 
+leveldb::ReadOptions LedgerQueries::ReadOptions() const {
+  leveldb::ReadOptions options;
+  options.snapshot = snapshot_;
+  return options;
+}
+
 Result<std::optional<crypto::Digest>> LedgerQueries::PatientIdForKey(
     const crypto::PublicKey& key) const {
   Result<std::optional<PatientKeyRecord>> record =
-      ReadCommitted<PatientKeyRecord>(db_, TableKey(kPatientKeyTable, key.view()));
+      ReadCommitted<PatientKeyRecord>(db_, snapshot_, TableKey(kPatientKeyTable, key.view()));
   if (!record.ok()) {
     return record.status();
   }
@@ -103,23 +110,27 @@ Result<std::optional<crypto::Digest>> LedgerQueries::PatientIdForKey(
 
 Result<std::optional<PatientRecord>> LedgerQueries::Patient(
     const crypto::Digest& patient_id) const {
-  return ReadCommitted<PatientRecord>(db_, TableKey(kPatientTable, patient_id.view()));
+  return ReadCommitted<PatientRecord>(db_, snapshot_, TableKey(kPatientTable, patient_id.view()));
 }
 
 Result<std::optional<MemberRecord>> LedgerQueries::Member(const crypto::PublicKey& key) const {
-  return ReadCommitted<MemberRecord>(db_, TableKey(kMemberTable, key.view()));
+  return ReadCommitted<MemberRecord>(db_, snapshot_, TableKey(kMemberTable, key.view()));
 }
 
 Result<std::optional<StudyRecord>> LedgerQueries::Study(const crypto::Digest& study_key) const {
-  return ReadCommitted<StudyRecord>(db_, TableKey(kStudyTable, study_key.view()));
+  return ReadCommitted<StudyRecord>(db_, snapshot_, TableKey(kStudyTable, study_key.view()));
 }
 
 Result<std::optional<GrantRecord>> LedgerQueries::Grant(const crypto::Digest& grant_id) const {
-  return ReadCommitted<GrantRecord>(db_, TableKey(kGrantTable, grant_id.view()));
+  return ReadCommitted<GrantRecord>(db_, snapshot_, TableKey(kGrantTable, grant_id.view()));
 }
 
 Result<Page<StudySummary>> LedgerQueries::PatientStudies(const crypto::Digest& patient_id,
                                                          const PageRequest& page) const {
+  if (snapshot_ == nullptr) {
+    ScopedSnapshot snapshot(db_);
+    return LedgerQueries(db_, snapshot.get()).PatientStudies(patient_id, page);
+  }
   auto convert = [this](uint64_t sequence,
                         std::string_view value) -> Result<std::optional<StudySummary>> {
     Result<crypto::Digest> study_key = DigestFromValue(value, "patient study index entry");
@@ -135,12 +146,17 @@ Result<Page<StudySummary>> LedgerQueries::PatientStudies(const crypto::Digest& p
     }
     return std::optional<StudySummary>(StudySummary{sequence, *study_key, **study});
   };
-  return ScanNewestFirst<StudySummary>(db_, kPatientStudyTable, patient_id, page, convert);
+  return ScanNewestFirst<StudySummary>(db_, ReadOptions(), kPatientStudyTable, patient_id, page,
+                                       convert);
 }
 
 Result<Page<GrantSummary>> LedgerQueries::PatientGrants(const crypto::Digest& patient_id,
                                                         GrantFilter filter, uint64_t time_ms,
                                                         const PageRequest& page) const {
+  if (snapshot_ == nullptr) {
+    ScopedSnapshot snapshot(db_);
+    return LedgerQueries(db_, snapshot.get()).PatientGrants(patient_id, filter, time_ms, page);
+  }
   auto convert = [this, filter, time_ms](
                      uint64_t sequence,
                      std::string_view value) -> Result<std::optional<GrantSummary>> {
@@ -161,11 +177,16 @@ Result<Page<GrantSummary>> LedgerQueries::PatientGrants(const crypto::Digest& pa
     }
     return std::optional<GrantSummary>(GrantSummary{sequence, *grant_id, **grant, active});
   };
-  return ScanNewestFirst<GrantSummary>(db_, kPatientGrantTable, patient_id, page, convert);
+  return ScanNewestFirst<GrantSummary>(db_, ReadOptions(), kPatientGrantTable, patient_id, page,
+                                       convert);
 }
 
 Result<Page<TrailEntry>> LedgerQueries::AccessTrail(const crypto::Digest& patient_id,
                                                     const PageRequest& page) const {
+  if (snapshot_ == nullptr) {
+    ScopedSnapshot snapshot(db_);
+    return LedgerQueries(db_, snapshot.get()).AccessTrail(patient_id, page);
+  }
   auto convert = [](uint64_t sequence,
                     std::string_view value) -> Result<std::optional<TrailEntry>> {
     Result<TrailEvent> event = DecodeStored<TrailEvent>(value, "access trail event");
@@ -174,11 +195,15 @@ Result<Page<TrailEntry>> LedgerQueries::AccessTrail(const crypto::Digest& patien
     }
     return std::optional<TrailEntry>(TrailEntry{sequence, *event});
   };
-  return ScanNewestFirst<TrailEntry>(db_, kTrailTable, patient_id, page, convert);
+  return ScanNewestFirst<TrailEntry>(db_, ReadOptions(), kTrailTable, patient_id, page, convert);
 }
 
 Result<std::vector<AnchorRecord>> LedgerQueries::StudyAnchors(
     const crypto::Digest& study_key) const {
+  if (snapshot_ == nullptr) {
+    ScopedSnapshot snapshot(db_);
+    return LedgerQueries(db_, snapshot.get()).StudyAnchors(study_key);
+  }
   Result<std::optional<StudyRecord>> study = Study(study_key);
   if (!study.ok()) {
     return study.status();
@@ -186,8 +211,8 @@ Result<std::vector<AnchorRecord>> LedgerQueries::StudyAnchors(
   std::vector<AnchorRecord> anchors;
   uint64_t count = *study ? (*study)->version_count : 0;
   for (uint64_t version = 1; version <= count; ++version) {
-    Result<std::optional<AnchorRecord>> anchor =
-        ReadCommitted<AnchorRecord>(db_, SequenceKey(kAnchorTable, study_key.view(), version));
+    Result<std::optional<AnchorRecord>> anchor = ReadCommitted<AnchorRecord>(
+        db_, snapshot_, SequenceKey(kAnchorTable, study_key.view(), version));
     if (!anchor.ok()) {
       return anchor.status();
     }
@@ -202,8 +227,12 @@ Result<std::vector<AnchorRecord>> LedgerQueries::StudyAnchors(
 
 Result<std::vector<ReportVersion>> LedgerQueries::ReportChain(
     const crypto::Digest& report_id) const {
+  if (snapshot_ == nullptr) {
+    ScopedSnapshot snapshot(db_);
+    return LedgerQueries(db_, snapshot.get()).ReportChain(report_id);
+  }
   auto read = [this](const crypto::Digest& id) {
-    return ReadCommitted<ReportRecord>(db_, TableKey(kReportTable, id.view()));
+    return ReadCommitted<ReportRecord>(db_, snapshot_, TableKey(kReportTable, id.view()));
   };
   Result<std::optional<ReportRecord>> start = read(report_id);
   if (!start.ok()) {
@@ -239,8 +268,12 @@ Result<std::vector<ReportVersion>> LedgerQueries::ReportChain(
 }
 
 Result<DatasetContents> LedgerQueries::Dataset(const std::string& dataset_id) const {
+  if (snapshot_ == nullptr) {
+    ScopedSnapshot snapshot(db_);
+    return LedgerQueries(db_, snapshot.get()).Dataset(dataset_id);
+  }
   Result<std::optional<DatasetRecord>> dataset =
-      ReadCommitted<DatasetRecord>(db_, TableKey(kDatasetTable, dataset_id));
+      ReadCommitted<DatasetRecord>(db_, snapshot_, TableKey(kDatasetTable, dataset_id));
   if (!dataset.ok()) {
     return dataset.status();
   }
@@ -250,8 +283,7 @@ Result<DatasetContents> LedgerQueries::Dataset(const std::string& dataset_id) co
   DatasetContents contents{**dataset, {}};
   for (uint64_t index = 0; index < contents.dataset.entry_count; ++index) {
     std::string value;
-    leveldb::Status status =
-        db_->Get(leveldb::ReadOptions(), DatasetEntryKey(dataset_id, index), &value);
+    leveldb::Status status = db_->Get(ReadOptions(), DatasetEntryKey(dataset_id, index), &value);
     if (!status.ok()) {
       return Status::Corruption("entry " + std::to_string(index) + " of dataset \"" + dataset_id +
                                 "\" cannot be read: " + status.ToString());
@@ -260,8 +292,8 @@ Result<DatasetContents> LedgerQueries::Dataset(const std::string& dataset_id) co
     if (!annotation_id.ok()) {
       return annotation_id.status();
     }
-    Result<std::optional<AnnotationEntry>> annotation =
-        ReadCommitted<AnnotationEntry>(db_, TableKey(kAnnotationTable, annotation_id->view()));
+    Result<std::optional<AnnotationEntry>> annotation = ReadCommitted<AnnotationEntry>(
+        db_, snapshot_, TableKey(kAnnotationTable, annotation_id->view()));
     if (!annotation.ok() || !*annotation) {
       return annotation.ok() ? Status::Corruption("annotation " + annotation_id->ToHex() +
                                                   " of a dataset is missing")
@@ -273,7 +305,8 @@ Result<DatasetContents> LedgerQueries::Dataset(const std::string& dataset_id) co
 }
 
 Result<StateMeta> LedgerQueries::Meta() const {
-  Result<std::optional<StateMeta>> meta = ReadCommitted<StateMeta>(db_, std::string(kMetaKey));
+  Result<std::optional<StateMeta>> meta =
+      ReadCommitted<StateMeta>(db_, snapshot_, std::string(kMetaKey));
   if (!meta.ok()) {
     return meta.status();
   }

@@ -4,11 +4,9 @@
 // the last committed block. Lists of a patient come newest first and are paginated by
 // sequence number: pass a page's next_before to get the following page. Decide is the one
 // access-control decision the gateway makes; it uses the same grant check as the
-// annotation.record rule. LedgerQueries stores only the database pointer and is thread-safe
-// because LevelDB reads are.
-//
-// NOTE: each lookup reads the latest committed state without a snapshot, so a list query that
-// runs while a block commits may include entries of that block next to older records.
+// annotation.record rule. Every query that reads more than one record reads from one LevelDB
+// snapshot, so a block committed meanwhile is seen entirely or not at all. LedgerQueries stores
+// only pointers and is thread-safe because LevelDB reads are.
 
 #pragma once
 
@@ -86,10 +84,29 @@ struct DatasetContents {
   std::vector<DatasetEntry> entries;  // In recording order, as the seal's Merkle tree uses.
 };
 
+// A LevelDB snapshot released on destruction. `db` must outlive it.
+class ScopedSnapshot {
+ public:
+  explicit ScopedSnapshot(leveldb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+
+  ~ScopedSnapshot() { db_->ReleaseSnapshot(snapshot_); }
+
+  ScopedSnapshot(const ScopedSnapshot&) = delete;
+  ScopedSnapshot& operator=(const ScopedSnapshot&) = delete;
+
+  const leveldb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  leveldb::DB* db_;
+  const leveldb::Snapshot* snapshot_;
+};
+
 class LedgerQueries {
  public:
-  // `db` must outlive the queries object.
-  explicit LedgerQueries(leveldb::DB* db) : db_(db) {}
+  // `db` must outlive the queries object. With a `snapshot`, which must stay valid as long,
+  // every query reads that snapshot, so several queries can share one view of the state.
+  explicit LedgerQueries(leveldb::DB* db, const leveldb::Snapshot* snapshot = nullptr)
+      : db_(db), snapshot_(snapshot) {}
 
   // Decides whether `requester` may access `study_key` for `purpose` at `time_ms`. The rules, in
   // order: a requester that is not an active member is denied. Members of the acquiring
@@ -134,7 +151,10 @@ class LedgerQueries {
   Result<Genesis> LoadGenesis() const;
 
  private:
+  leveldb::ReadOptions ReadOptions() const;
+
   leveldb::DB* db_;
+  const leveldb::Snapshot* snapshot_;
 };
 
 }  // namespace imledger::contracts

@@ -12,9 +12,10 @@ std::optional<std::string> StateOverlay::Get(std::string_view key) {
   if (db_ == nullptr || !status_.ok()) {
     return std::nullopt;
   }
+  leveldb::ReadOptions options;
+  options.snapshot = snapshot_;
   std::string value;
-  leveldb::Status status =
-      db_->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()), &value);
+  leveldb::Status status = db_->Get(options, leveldb::Slice(key.data(), key.size()), &value);
   if (status.IsNotFound()) {
     return std::nullopt;
   }

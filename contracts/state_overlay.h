@@ -28,8 +28,10 @@ using WriteSet = std::map<std::string, std::optional<std::string>, std::less<>>;
 
 class StateOverlay {
  public:
-  // `db` must outlive the overlay. A null `db` gives an overlay over an empty state.
-  explicit StateOverlay(leveldb::DB* db) : db_(db) {}
+  // `db` must outlive the overlay. A null `db` gives an overlay over an empty state. With a
+  // `snapshot`, which must stay valid while the overlay is used, reads see that snapshot.
+  explicit StateOverlay(leveldb::DB* db, const leveldb::Snapshot* snapshot = nullptr)
+      : db_(db), snapshot_(snapshot) {}
 
   StateOverlay(const StateOverlay&) = delete;
   StateOverlay& operator=(const StateOverlay&) = delete;
@@ -58,6 +60,7 @@ class StateOverlay {
 
  private:
   leveldb::DB* db_;
+  const leveldb::Snapshot* snapshot_;
   WriteSet writes_;
   Status status_;
 };

@@ -131,3 +131,27 @@ TEST(EngineWithoutGenesis, ExecuteBlockReportsMissingGenesis) {
 
 }  // namespace
 }  // namespace imledger::contracts::testing
+
+namespace imledger::contracts::testing {
+namespace {
+
+class SnapshotQueries : public LedgerFixture {};
+
+TEST_F(SnapshotQueries, SnapshotHidesLaterBlocks) {
+  ScopedSnapshot snapshot(db_.get());
+  LedgerQueries before(db_.get(), snapshot.get());
+  EnrollMember("admin-a", "hospital-a", "tech", {Role::kTechnician});
+
+  Result<std::optional<MemberRecord>> old_view = before.Member(Public("tech"));
+  Result<std::optional<MemberRecord>> new_view = queries_->Member(Public("tech"));
+  ASSERT_TRUE(old_view.ok());
+  ASSERT_TRUE(new_view.ok());
+  EXPECT_FALSE(old_view->has_value());
+  EXPECT_TRUE(new_view->has_value());
+  Result<StateMeta> old_meta = before.Meta();
+  ASSERT_TRUE(old_meta.ok());
+  EXPECT_EQ(old_meta->height, 0u);
+}
+
+}  // namespace
+}  // namespace imledger::contracts::testing
