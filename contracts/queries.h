@@ -25,7 +25,7 @@
 namespace imledger::contracts {
 
 // How long after an access.emergency the declaring clinician is allowed emergency access to
-// the study. NOTE: a policy value chosen for one clinical shift; no standard fixes it.
+// the study. NOTE: a policy value sized for one clinical shift, because no standard fixes it.
 inline constexpr uint64_t kEmergencyAccessWindowMs = 12ull * 60 * 60 * 1000;
 
 struct AccessDecision {
