@@ -194,6 +194,7 @@ class Replica {
   // Fetches blocks when f+1 others have committed at least `min_lag` blocks beyond this
   // replica, or when the stable checkpoint lies above the last committed block.
   void MaybeStartTransfer(Actions& actions, uint64_t now_ms, uint64_t min_lag);
+  void SendFetch(Actions& actions, uint32_t peer, uint64_t max_count, uint64_t now_ms);
   void HandleFetchBlocks(Actions& actions, const SignedMessage& message);
   void HandleBlocks(Actions& actions, const SignedMessage& message, uint64_t now_ms);
   void FinishTransferExecution(Actions& actions, const ledger::BlockHeader& header,
@@ -247,6 +248,8 @@ class Replica {
   std::deque<TransferBlock> transfer_queue_;
   uint32_t transfer_peer_ = 0;
   uint64_t transfer_deadline_ms_ = 0;
+  uint64_t transfer_requested_ = 0;
+  bool transfer_more_ = false;  // The last reply was full: the peer may have more blocks.
 
   // Digests of recently verified messages, oldest first, so retransmissions skip Verify.
   static constexpr size_t kVerifiedCacheSize = 4096;

@@ -29,9 +29,10 @@ void Replica::MaybeStartTransfer(Actions& actions, uint64_t now_ms, uint64_t min
   // A replica that cannot make progress in the normal case (it is changing views alone, or
   // its proposal has stalled) probes its peers one at a time, since the others may have
   // committed blocks that no message of its view tells it about.
-  const bool probe = min_lag <= 1 &&
-                     (!view_active_ || ((!pending_.empty() || HasUncommittedProposal()) &&
-                                        now_ms >= last_progress_ms_ + config_.retransmit_interval_ms));
+  const bool probe =
+      min_lag <= 1 &&
+      (!view_active_ || ((!pending_.empty() || HasUncommittedProposal()) &&
+                         now_ms >= last_progress_ms_ + config_.retransmit_interval_ms));
   if (target < last_committed_.height + min_lag && stable_sequence_ < next && !probe) {
     return;
   }
@@ -40,13 +41,18 @@ void Replica::MaybeStartTransfer(Actions& actions, uint64_t now_ms, uint64_t min
   for (uint32_t step = 1; step <= n_; ++step) {
     uint32_t peer = static_cast<uint32_t>((transfer_peer_ + step) % n_);
     if (peer != index_ && (probe || committed_height_seen_[peer] >= next)) {
-      transfer_peer_ = peer;
-      FetchBlocks fetch{next, config_.max_fetch_blocks};
-      SendTo(actions, peer, Sign(MessageType::kFetchBlocks, EncodeBody(fetch)));
-      transfer_deadline_ms_ = now_ms + 2 * config_.retransmit_interval_ms;
+      SendFetch(actions, peer, config_.max_fetch_blocks, now_ms);
       return;
     }
   }
+}
+
+void Replica::SendFetch(Actions& actions, uint32_t peer, uint64_t max_count, uint64_t now_ms) {
+  transfer_peer_ = peer;
+  transfer_requested_ = max_count;
+  FetchBlocks fetch{last_committed_.height + 1, max_count};
+  SendTo(actions, peer, Sign(MessageType::kFetchBlocks, EncodeBody(fetch)));
+  transfer_deadline_ms_ = now_ms + 2 * config_.retransmit_interval_ms;
 }
 
 void Replica::HandleFetchBlocks(Actions& actions, const SignedMessage& message) {
@@ -95,6 +101,10 @@ void Replica::HandleBlocks(Actions& actions, const SignedMessage& message, uint6
   crypto::Digest previous = transfer_queue_.empty()
                                 ? PreviousHash()
                                 : ledger::BlockHash(transfer_queue_.back().certificate.header);
+  if (!reply->blocks.empty()) {
+    NoteCommittedHeight(message.sender, reply->blocks.back().certificate.header.height);
+  }
+  transfer_more_ = message.sender == transfer_peer_ && reply->blocks.size() >= transfer_requested_;
   for (TransferBlock& block : reply->blocks) {
     const ledger::BlockHeader& header = block.certificate.header;
     if (header.height < expected) {
@@ -151,7 +161,12 @@ void Replica::FinishTransferExecution(Actions& actions, const ledger::BlockHeade
   CommitBlock(actions, std::move(block.certificate), std::move(block.transactions), keys, now_ms);
   if (transfer_queue_.empty()) {
     transfer_deadline_ms_ = 0;
-    MaybeStartTransfer(actions, now_ms, /*min_lag=*/1);
+    if (transfer_more_) {
+      transfer_more_ = false;
+      SendFetch(actions, transfer_peer_, config_.max_fetch_blocks, now_ms);
+    } else {
+      MaybeStartTransfer(actions, now_ms, /*min_lag=*/1);
+    }
   }
 }
 

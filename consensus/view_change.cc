@@ -57,6 +57,16 @@ ViewChange Replica::MakeViewChange(uint64_t new_view) const {
 }
 
 void Replica::HandleViewChange(Actions& actions, const SignedMessage& message, uint64_t now_ms) {
+  ledger::Decoder decoder(message.body, limits_);
+  const uint64_t claimed_view = decoder.ReadVarint("viewchange.new_view");
+  if (decoder.ok() && (claimed_view < view_ || (claimed_view == view_ && view_active_))) {
+    // The sender is behind; the NewView of this view brings it here. It is signed by the
+    // primary, so the sender checks it without trusting this replica.
+    if (view_active_ && new_view_message_) {
+      SendTo(actions, message.sender, *new_view_message_);
+    }
+    return;
+  }
   auto stored = view_changes_.find(message.sender);
   if (stored != view_changes_.end() && stored->second.second == message) {
     return;
@@ -67,13 +77,6 @@ void Replica::HandleViewChange(Actions& actions, const SignedMessage& message, u
     return;
   }
   const uint64_t new_view = view_change->new_view;
-  if (new_view < view_ || (new_view == view_ && view_active_)) {
-    // The sender is behind; the NewView of this view brings it here.
-    if (view_active_ && new_view_message_) {
-      SendTo(actions, message.sender, *new_view_message_);
-    }
-    return;
-  }
   if (stored == view_changes_.end() || stored->second.first.new_view <= new_view) {
     view_changes_[message.sender] = {std::move(view_change).value(), message};
   }

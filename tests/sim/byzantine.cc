@@ -174,8 +174,9 @@ void Simulation::ByzantineSend(uint32_t from, uint32_t to, const Bytes& bytes) {
       Deliver(from, to, std::move(junk));
       break;
     }
-    case kFarTime:
-      if (MoveTime(message, Chance(0.5))) {
+    case kFutureTime:
+    case kPastTime:
+      if (MoveTime(message, kind == kFutureTime)) {
         resign(kSimNetworkId);
         ++report_.faults["far_time"];
         Deliver(from, to, consensus::EncodeSignedMessage(message));

@@ -53,7 +53,8 @@ void BatchSummary::Add(const SimReport& report) {
 
 std::string BatchSummary::Line() const {
   std::string line = "sim summary: seeds=" + std::to_string(seeds) +
-                     " steps=" + std::to_string(steps) + " blocks=" + std::to_string(blocks) + " faults={";
+                     " steps=" + std::to_string(steps) + " blocks=" + std::to_string(blocks) +
+                     " faults={";
   bool first = true;
   for (const auto& [kind, count] : faults) {
     line += (first ? "" : " ") + kind + "=" + std::to_string(count);

@@ -39,8 +39,9 @@ enum ByzantineKind : uint32_t {
   kReplay = 1u << 3,        // Old messages sent again.
   kOtherNetwork = 1u << 4,  // Signed for another network id.
   kJunk = 1u << 5,          // Random bytes, some of them oversized.
-  kFarTime = 1u << 6,       // As primary, proposes a time far in the future or past.
-  kAllByzantine = (1u << 7) - 1,
+  kFutureTime = 1u << 6,    // As primary, proposes a time a day ahead of its clock.
+  kPastTime = 1u << 7,      // As primary, proposes a time a day behind its clock.
+  kAllByzantine = (1u << 8) - 1,
 };
 
 struct FaultOptions {
@@ -172,10 +173,12 @@ class Simulation {
   uint64_t next_order_ = 0;
   uint64_t now_ms_ = 0;
   bool faults_active_ = true;
+  bool committed_since_check_ = false;
   std::optional<std::set<uint32_t>> partition_;
   std::set<std::tuple<uint32_t, uint32_t, consensus::MessageType>> blocked_links_;
   std::map<uint64_t, crypto::Digest> agreed_hashes_;  // Height -> first committed block hash.
   std::set<Bytes> submitted_;
+  std::set<crypto::Digest> verified_certificates_;
   std::vector<uint64_t> client_nonces_;
   SimReport report_;
 };
