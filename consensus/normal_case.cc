@@ -433,16 +433,15 @@ void Replica::CommitBlock(Actions& actions, ledger::CommitCertificate certificat
     uint64_t& highest = committed_nonces_[client];
     highest = std::max(highest, nonce);
   }
-  // Drop pending requests that this block committed or made stale.
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    const Request& request = it->second.request;
-    auto committed = committed_nonces_.find(request.client);
-    if (committed != committed_nonces_.end() && request.nonce <= committed->second) {
-      pending_index_.erase({request.client, request.nonce});
-      it = pending_.erase(it);
-    } else {
-      ++it;
+  // Drop pending requests that this block committed or made stale: those of the same client
+  // with a nonce no higher than the committed one.
+  for (const auto& [client, nonce] : keys) {
+    auto first = pending_index_.lower_bound({client, 0});
+    auto last = pending_index_.upper_bound({client, nonce});
+    for (auto it = first; it != last; ++it) {
+      pending_.erase(it->second);
     }
+    pending_index_.erase(first, last);
   }
   last_committed_ = header;
   last_progress_ms_ = std::max(last_progress_ms_, now_ms);

@@ -9,30 +9,41 @@ Status MemoryReplicaStore::Write(const std::vector<StoreWrite>& writes, bool syn
                                      "\" does not start with 'p', the consensus prefix");
     }
   }
-  for (const StoreWrite& write : writes) {
-    if (write.erase) {
-      current_.erase(write.key);
-    } else {
-      current_[write.key] = write.value;
-    }
+  if (!sync) {
+    unsynced_.insert(unsynced_.end(), writes.begin(), writes.end());
+    return Status::Ok();
   }
-  if (sync) {
-    durable_ = current_;
+  for (const StoreWrite& write : unsynced_) {
+    ApplyTo(durable_, write);
+  }
+  unsynced_.clear();
+  for (const StoreWrite& write : writes) {
+    ApplyTo(durable_, write);
   }
   return Status::Ok();
 }
 
+void MemoryReplicaStore::ApplyTo(std::map<std::string, Bytes>& entries, const StoreWrite& write) {
+  if (write.erase) {
+    entries.erase(write.key);
+  } else {
+    entries[write.key] = write.value;
+  }
+}
+
 Result<std::vector<StoreEntry>> MemoryReplicaStore::LoadAll() const {
+  std::map<std::string, Bytes> current = durable_;
+  for (const StoreWrite& write : unsynced_) {
+    ApplyTo(current, write);
+  }
   std::vector<StoreEntry> entries;
-  entries.reserve(current_.size());
-  for (const auto& [key, value] : current_) {
-    entries.push_back(StoreEntry{key, value});
+  entries.reserve(current.size());
+  for (auto& [key, value] : current) {
+    entries.push_back(StoreEntry{key, std::move(value)});
   }
   return entries;
 }
 
-void MemoryReplicaStore::Crash() {
-  current_ = durable_;
-}
+void MemoryReplicaStore::Crash() { unsynced_.clear(); }
 
 }  // namespace imledger::consensus

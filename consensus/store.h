@@ -43,11 +43,14 @@ class MemoryReplicaStore final : public ReplicaStore {
   // Drops every write since the last synced one, as a power loss would.
   void Crash();
 
-  size_t size() const { return current_.size(); }
+  // Entries that survive a crash.
+  size_t durable_size() const { return durable_.size(); }
 
  private:
+  static void ApplyTo(std::map<std::string, Bytes>& entries, const StoreWrite& write);
+
   std::map<std::string, Bytes> durable_;
-  std::map<std::string, Bytes> current_;
+  std::vector<StoreWrite> unsynced_;  // Applied after durable_, in order; lost on Crash.
 };
 
 }  // namespace imledger::consensus

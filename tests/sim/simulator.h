@@ -68,6 +68,9 @@ struct SimOptions {
   uint64_t liveness_requests = 2;
   uint64_t liveness_bound_ms = 120000;
   uint64_t max_steps = 2000000;
+  // Checks every committed request against the submitted ones. The benchmark turns this off
+  // to time the protocol rather than the checker; block agreement is checked either way.
+  bool track_requests = true;
 };
 
 struct SimReport {
@@ -75,6 +78,7 @@ struct SimReport {
   std::map<std::string, uint64_t> faults;  // Injected faults by kind.
   std::vector<std::string> violations;
   uint64_t committed_height = 0;  // Lowest committed height among correct replicas at the end.
+  uint64_t messages = 0;          // Point-to-point messages sent, broadcasts counted per peer.
 };
 
 class Simulation {
@@ -105,6 +109,8 @@ class Simulation {
   void RunUntil(uint64_t time_ms);
   // Runs until every correct replica committed all of `transactions` or `deadline_ms` passes.
   bool RunUntilCommitted(const std::vector<Bytes>& transactions, uint64_t deadline_ms);
+  // Runs until every correct replica has committed `height` blocks or `deadline_ms` passes.
+  bool RunUntilHeight(uint64_t height, uint64_t deadline_ms);
 
   void SetFaultsActive(bool active) { faults_active_ = active; }
 
