@@ -305,8 +305,8 @@ void Replica::TryExecute(Actions& actions) {
 }
 
 std::vector<size_t> Replica::FilterTransactions(const LogEntry& entry) const {
-  // Drops requests already committed, so a (client, nonce) commits at most once; every correct
-  // replica applies this rule to the same committed state and gets the same result.
+  // Drops requests already committed, so a (client, nonce) commits at most once. Every correct
+  // replica applies this rule to the same committed state, so all get the same result.
   std::vector<size_t> kept;
   std::map<crypto::PublicKey, uint64_t> highest;
   for (size_t i = 0; i < entry.request_keys.size(); ++i) {

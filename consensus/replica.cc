@@ -57,7 +57,7 @@ Actions Replica::Start(uint64_t now_ms) {
   Actions actions;
   last_progress_ms_ = now_ms;
   SetTimer(actions, TimerKind::kRetransmit, now_ms + config_.retransmit_interval_ms);
-  // A starting replica cannot tell what it missed: it asks every peer for the next block.
+  // A starting replica cannot tell what it missed, so it requests the next block from every peer.
   for (uint32_t peer = 0; peer < n_; ++peer) {
     if (peer != index_) {
       SendFetch(actions, peer, 1, now_ms);

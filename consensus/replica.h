@@ -92,7 +92,7 @@ class Replica {
     SignedMessage message;
   };
 
-  // What this replica knows about one sequence number above its stable checkpoint.
+  // The state of one sequence number above the stable checkpoint.
   struct LogEntry {
     // The PrePrepare accepted in the current view, if any.
     std::optional<SignedMessage> pre_prepare;

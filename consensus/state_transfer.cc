@@ -5,7 +5,7 @@
 // least one correct replica is ahead. Every fetched block must carry a commit certificate of
 // 2f+1 validators, link by hash to the block before it, and re-execute here to exactly the
 // certified header; the first block that fails any check ends the batch, and the next retry
-// asks another peer. Only one fetch is outstanding at a time.
+// goes to another peer. Only one fetch is outstanding at a time.
 
 #include <algorithm>
 
@@ -26,9 +26,9 @@ void Replica::MaybeStartTransfer(Actions& actions, uint64_t now_ms, uint64_t min
   std::sort(heights.begin(), heights.end(), std::greater<>());
   const uint64_t target = heights.size() > f_ ? heights[f_] : 0;
   const uint64_t next = last_committed_.height + 1;
-  // A replica that cannot make progress in the normal case (it is changing views alone, or
-  // its proposal has stalled) probes its peers one at a time, since the others may have
-  // committed blocks that no message of its view tells it about.
+  // A replica that is changing views alone, or whose proposal has stalled, probes its peers
+  // one at a time, because the others may have committed blocks that no message of its own
+  // view reveals.
   const bool probe =
       min_lag <= 1 &&
       (!view_active_ || ((!pending_.empty() || HasUncommittedProposal()) &&
@@ -77,7 +77,7 @@ Actions Replica::OnBlocksRead(uint32_t peer, std::vector<TransferBlock> blocks, 
   if (peer >= n_ || peer == index_ || blocks.empty()) {
     return actions;
   }
-  // Send as many blocks as fit in one message; the peer asks again for the rest.
+  // Send as many blocks as fit in one message. The peer requests the rest later.
   Blocks reply{std::move(blocks)};
   Bytes body = EncodeBody(reply);
   while (body.size() + 256 > config_.max_message_bytes && reply.blocks.size() > 1) {

@@ -44,6 +44,8 @@ Result<std::vector<StoreEntry>> MemoryReplicaStore::LoadAll() const {
   return entries;
 }
 
-void MemoryReplicaStore::Crash() { unsynced_.clear(); }
+void MemoryReplicaStore::Crash() {
+  unsynced_.clear();
+}
 
 }  // namespace imledger::consensus

@@ -8,8 +8,8 @@
 // that differs. Since any two quorums share a correct replica, a proposal that committed
 // anywhere is prepared at f+1 correct replicas and is re-proposed. Timeouts double with each
 // view change in a row; a replica joins a higher view once f+1 replicas are in it; ViewChanges
-// are retransmitted, and a replica already in the new view answers a late ViewChange with its
-// NewView.
+// are retransmitted, and a replica already in the new view replies to a late ViewChange with
+// its NewView.
 
 #include <algorithm>
 #include <set>
