@@ -149,6 +149,9 @@ void Replica::HandlePrePrepare(Actions& actions, const SignedMessage& message, u
     ++drops_.invalid;
     return;
   }
+  if (pending_.empty() && !HasUncommittedProposal()) {
+    last_progress_ms_ = now_ms;  // Idle until now: the request timeout counts from here.
+  }
   AcceptPrePrepare(actions, message, std::move(pre_prepare).value(), std::move(keys).value());
   ArmProgressTimer(actions, now_ms);
 }

@@ -49,7 +49,10 @@ Replica::Replica(Config config, crypto::SecretKey key, RequestParser parser, uin
       n_(config_.validators.size()),
       f_((config_.validators.size() - 1) / 3),
       quorum_(ledger::QuorumSize(config_.validators.size())),
-      limits_{config_.max_message_bytes, config_.max_batch_requests + 4 * n_ + 16},
+      limits_{config_.max_message_bytes,
+              std::max({config_.max_batch_requests, config_.watermark_window,
+                        config_.max_fetch_blocks}) +
+                  4 * n_ + 16},
       highest_view_seen_(n_, 0),
       committed_height_seen_(n_, 0) {}
 
