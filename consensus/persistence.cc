@@ -119,6 +119,7 @@ Status Replica::Restore(const std::vector<StoreEntry>& stored) {
       return Corrupt(entry.key, status);
     }
   }
+
   std::vector<std::pair<uint64_t, SignedMessage>> accepted;
   for (const StoreEntry& entry : stored) {
     ledger::Decoder decoder(entry.value, limits_);
@@ -136,34 +137,8 @@ Status Replica::Restore(const std::vector<StoreEntry>& stored) {
       std::copy(entry.key.begin() + 2, entry.key.end(), client.bytes.begin());
       committed_nonces_[client] = decoder.ReadVarint("client.nonce");
     } else if (entry.key.starts_with(kEntryPrefix) && entry.key.size() == 10) {
-      uint64_t sequence = 0;
-      for (size_t i = 2; i < 10; ++i) {
-        sequence = (sequence << 8) | static_cast<uint8_t>(entry.key[i]);
-      }
-      std::optional<SignedMessage> pre_prepare;
-      if (decoder.ReadBool("entry.has_pre_prepare")) {
-        pre_prepare = DecodeSignedMessage(decoder);
-      }
-      std::optional<PreparedCertificate> certificate;
-      if (decoder.ReadBool("entry.has_certificate")) {
-        certificate = PreparedCertificate{DecodeSignedMessage(decoder), {}};
-        uint64_t count = decoder.ReadCount("entry.prepares");
-        for (uint64_t i = 0; i < count && decoder.ok(); ++i) {
-          certificate->prepares.push_back(DecodeSignedMessage(decoder));
-        }
-      }
-      if (decoder.ok() && sequence > stable_sequence_) {
-        if (certificate) {
-          Result<PrePrepare> decoded = DecodePrePrepare(certificate->pre_prepare.body, limits_);
-          if (!decoded.ok()) {
-            return Corrupt(entry.key, decoded.status());
-          }
-          log_[sequence].certificate_view = decoded->view;
-          log_[sequence].certificate = std::move(certificate);
-        }
-        if (pre_prepare) {
-          accepted.emplace_back(sequence, std::move(*pre_prepare));
-        }
+      if (Status status = RestoreEntry(entry.key, decoder, accepted); !status.ok()) {
+        return status;
       }
     } else {
       continue;
@@ -172,9 +147,48 @@ Status Replica::Restore(const std::vector<StoreEntry>& stored) {
       return Corrupt(entry.key, status);
     }
   }
+  return RestoreAccepted(accepted);
+}
 
+Status Replica::RestoreEntry(const std::string& key, ledger::Decoder& decoder,
+                             std::vector<std::pair<uint64_t, SignedMessage>>& accepted) {
+  uint64_t sequence = 0;
+  for (size_t i = 2; i < 10; ++i) {
+    sequence = (sequence << 8) | static_cast<uint8_t>(key[i]);
+  }
+  std::optional<SignedMessage> pre_prepare;
+  if (decoder.ReadBool("entry.has_pre_prepare")) {
+    pre_prepare = DecodeSignedMessage(decoder);
+  }
+  std::optional<PreparedCertificate> certificate;
+  if (decoder.ReadBool("entry.has_certificate")) {
+    certificate = PreparedCertificate{DecodeSignedMessage(decoder), {}};
+    uint64_t count = decoder.ReadCount("entry.prepares");
+    for (uint64_t i = 0; i < count && decoder.ok(); ++i) {
+      certificate->prepares.push_back(DecodeSignedMessage(decoder));
+    }
+  }
+  // Records at or below the stable checkpoint are leftovers of an unsynced delete.
+  if (!decoder.ok() || sequence <= stable_sequence_) {
+    return Status::Ok();
+  }
+  if (certificate) {
+    Result<PrePrepare> decoded = DecodePrePrepare(certificate->pre_prepare.body, limits_);
+    if (!decoded.ok()) {
+      return Corrupt(key, decoded.status());
+    }
+    log_[sequence].certificate_view = decoded->view;
+    log_[sequence].certificate = std::move(certificate);
+  }
+  if (pre_prepare) {
+    accepted.emplace_back(sequence, std::move(*pre_prepare));
+  }
+  return Status::Ok();
+}
+
+Status Replica::RestoreAccepted(const std::vector<std::pair<uint64_t, SignedMessage>>& accepted) {
   // A PrePrepare accepted in the current view binds this replica for that sequence.
-  for (auto& [sequence, message] : accepted) {
+  for (const auto& [sequence, message] : accepted) {
     Result<PrePrepare> pre_prepare = DecodePrePrepare(message.body, limits_);
     if (!pre_prepare.ok()) {
       return Corrupt("pe", pre_prepare.status());

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -202,6 +203,9 @@ class Replica {
 
   // persistence.cc
   Status Restore(const std::vector<StoreEntry>& stored);
+  Status RestoreEntry(const std::string& key, ledger::Decoder& decoder,
+                      std::vector<std::pair<uint64_t, SignedMessage>>& accepted);
+  Status RestoreAccepted(const std::vector<std::pair<uint64_t, SignedMessage>>& accepted);
   StoreWrite ViewRecord() const;
   StoreWrite EntryRecord(uint64_t sequence) const;
   StoreWrite CheckpointRecord() const;

@@ -126,7 +126,31 @@ void Simulation::ByzantineSend(uint32_t from, uint32_t to, const Bytes& bytes) {
     }
   }
   const uint32_t kind = kinds[Random(kinds.size())];
+
+  // Replays and junk come in addition to the real message.
+  if (kind == kReplay) {
+    ++report_.faults["replay"];
+    Deliver(from, to, node.seen[Random(node.seen.size())]);
+  } else if (kind == kJunk) {
+    ++report_.faults["junk"];
+    uint64_t size = Chance(0.1) ? config_.max_message_bytes + 1 : 1 + Random(2048);
+    Bytes junk(size);
+    for (size_t i = 0; i < junk.size() && i < 4096; ++i) {
+      junk[i] = static_cast<uint8_t>(Random(256));
+    }
+    Deliver(from, to, std::move(junk));
+  }
+
+  // Forgeries replace it.
   SignedMessage message = std::move(decoded).value();
+  if (Forge(kind, from, to, message)) {
+    Deliver(from, to, consensus::EncodeSignedMessage(message));
+  } else {
+    Deliver(from, to, bytes);
+  }
+}
+
+bool Simulation::Forge(uint32_t kind, uint32_t from, uint32_t to, SignedMessage& message) {
   const crypto::SecretKey& own_key = key(from);
   auto resign = [&](std::string_view network_id) {
     message.signature = own_key.Sign(
@@ -135,58 +159,38 @@ void Simulation::ByzantineSend(uint32_t from, uint32_t to, const Bytes& bytes) {
   switch (kind) {
     case kEquivocate:
       // Only odd-numbered peers see the other version, so the peers disagree.
-      if (to % 2 == 1 && Equivocate(message, own_key)) {
-        resign(kSimNetworkId);
-        ++report_.faults["equivocation"];
-        Deliver(from, to, consensus::EncodeSignedMessage(message));
-        return;
+      if (to % 2 == 0 || !Equivocate(message, own_key)) {
+        return false;
       }
-      break;
+      resign(kSimNetworkId);
+      ++report_.faults["equivocation"];
+      return true;
     case kBadSignature:
       message.signature.bytes[Random(crypto::Signature::kSize)] ^= 0x40;
       ++report_.faults["bad_signature"];
-      Deliver(from, to, consensus::EncodeSignedMessage(message));
-      return;
+      return true;
     case kWrongView:
-      if (ShiftView(message, Chance(0.5) ? -1 : 1 + static_cast<int64_t>(Random(3)))) {
-        resign(kSimNetworkId);
-        ++report_.faults["wrong_view"];
-        Deliver(from, to, consensus::EncodeSignedMessage(message));
-        return;
+      if (!ShiftView(message, Chance(0.5) ? -1 : 1 + static_cast<int64_t>(Random(3)))) {
+        return false;
       }
-      break;
-    case kReplay:
-      ++report_.faults["replay"];
-      Deliver(from, to, node.seen[Random(node.seen.size())]);
-      break;
+      resign(kSimNetworkId);
+      ++report_.faults["wrong_view"];
+      return true;
     case kOtherNetwork:
       resign("imledger-other");
       ++report_.faults["other_network"];
-      Deliver(from, to, consensus::EncodeSignedMessage(message));
-      return;
-    case kJunk: {
-      ++report_.faults["junk"];
-      uint64_t size = Chance(0.1) ? config_.max_message_bytes + 1 : 1 + Random(2048);
-      Bytes junk(size);
-      for (size_t i = 0; i < junk.size() && i < 4096; ++i) {
-        junk[i] = static_cast<uint8_t>(Random(256));
-      }
-      Deliver(from, to, std::move(junk));
-      break;
-    }
+      return true;
     case kFutureTime:
     case kPastTime:
-      if (MoveTime(message, kind == kFutureTime)) {
-        resign(kSimNetworkId);
-        ++report_.faults["far_time"];
-        Deliver(from, to, consensus::EncodeSignedMessage(message));
-        return;
+      if (!MoveTime(message, kind == kFutureTime)) {
+        return false;
       }
-      break;
+      resign(kSimNetworkId);
+      ++report_.faults["far_time"];
+      return true;
     default:
-      break;
+      return false;
   }
-  Deliver(from, to, bytes);
 }
 
 }  // namespace imledger::sim

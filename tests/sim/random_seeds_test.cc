@@ -8,6 +8,17 @@
 namespace imledger::sim {
 namespace {
 
+TEST(RandomSeeds, SameSeedReplaysExactly) {
+  for (uint64_t seed : {7u, 1234u, 99999u}) {
+    SimReport first = Simulation(RandomScenario(seed)).Run();
+    SimReport second = Simulation(RandomScenario(seed)).Run();
+    EXPECT_EQ(first.steps, second.steps) << "seed " << seed;
+    EXPECT_EQ(first.messages, second.messages) << "seed " << seed;
+    EXPECT_EQ(first.faults, second.faults) << "seed " << seed;
+    EXPECT_EQ(first.committed_height, second.committed_height) << "seed " << seed;
+  }
+}
+
 TEST(RandomSeeds, QuickBatchOf200) {
   BatchSummary summary = RunRandomSeeds(100000, 200);
   EXPECT_EQ(summary.violations.size(), 0u) << summary.Line();

@@ -162,6 +162,9 @@ class Simulation {
   void Apply(uint32_t replica, consensus::Actions actions);
   void Transmit(uint32_t from, uint32_t to, const Bytes& bytes);
   void ByzantineSend(uint32_t from, uint32_t to, const Bytes& bytes);
+  // Rewrites `message` as a Byzantine sender of `kind` would; false when the kind does not
+  // apply to this message.
+  bool Forge(uint32_t kind, uint32_t from, uint32_t to, consensus::SignedMessage& message);
   void ExecuteBlock(uint32_t replica, const consensus::ExecuteAction& execute);
   void CommitBlock(uint32_t replica, const consensus::CommitBlockAction& commit);
   void ReadBlocks(uint32_t replica, const consensus::ReadBlocksAction& read);
