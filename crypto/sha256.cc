@@ -9,6 +9,19 @@
 
 namespace imledger::crypto {
 
+namespace {
+
+// The SHA-256 implementation, fetched once. Passing EVP_sha256() instead makes OpenSSL 3 look
+// the algorithm up again on every call, which cost a third of the time of hashing short
+// consensus messages.
+const EVP_MD* Sha256Algorithm() {
+  static EVP_MD* const kAlgorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  Check(kAlgorithm != nullptr, "EVP_MD_fetch(SHA256) returned null");
+  return kAlgorithm;
+}
+
+}  // namespace
+
 std::string Digest::ToHex() const {
   return HexEncode(bytes);
 }
@@ -19,7 +32,7 @@ std::ostream& operator<<(std::ostream& out, const Digest& digest) {
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
   Check(context_ != nullptr, "EVP_MD_CTX_new returned null");
-  Check(EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) == 1, "EVP_DigestInit_ex failed");
+  Check(EVP_DigestInit_ex(context_, Sha256Algorithm(), nullptr) == 1, "EVP_DigestInit_ex failed");
 }
 
 Sha256::~Sha256() {
@@ -50,15 +63,15 @@ Digest Sha256::Finish() {
   Check(EVP_DigestFinal_ex(context_, digest.bytes.data(), &length) == 1,
         "EVP_DigestFinal_ex failed");
   CheckEq(length, Digest::kSize, "SHA-256 output length");
-  Check(EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) == 1, "EVP_DigestInit_ex failed");
+  Check(EVP_DigestInit_ex(context_, Sha256Algorithm(), nullptr) == 1, "EVP_DigestInit_ex failed");
   return digest;
 }
 
 Digest Sha256Of(ByteView data) {
   Digest digest;
   unsigned int length = 0;
-  Check(EVP_Digest(data.data(), data.size(), digest.bytes.data(), &length, EVP_sha256(), nullptr) ==
-            1,
+  Check(EVP_Digest(data.data(), data.size(), digest.bytes.data(), &length, Sha256Algorithm(),
+                   nullptr) == 1,
         "EVP_Digest failed");
   return digest;
 }
