@@ -1,9 +1,9 @@
 // The signed mutual handshake that opens every replica connection.
 //
-// Each side sends a HandshakeHello (network id, its node public key, a fresh 32-byte nonce),
-// reads the peer's hello, then sends a HandshakeProof: an Ed25519 signature over the domain tag
-// "imledger/handshake/v1", the network id, the peer's nonce, its own nonce and its own public
-// key. A peer is trusted only when its hello names our network id and a key in the validator
+// Each side sends a HandshakeHello (network id, its node public key, a fresh 32-byte nonce) and
+// reads the peer's hello. Then it sends a HandshakeProof, an Ed25519 signature over the domain
+// tag "imledger/handshake/v1", the network id, the peer's nonce, its own nonce and its own
+// public key. A peer is trusted only when its hello names our network id and a key in the validator
 // set, and its proof verifies over our nonce, so a proof can be replayed neither on another
 // connection nor on another network. Both messages use the canonical codec; docs/network.md
 // lists their bytes. Functions here are pure and thread-safe.
@@ -25,7 +25,7 @@ namespace imledger::network {
 inline constexpr std::string_view kHandshakeDomain = "imledger/handshake/v1";
 inline constexpr size_t kNonceSize = 32;
 
-// The longest network id a hello may carry; longer ones are rejected before any allocation.
+// Maximum network id length in a hello; a longer one is rejected before any allocation.
 inline constexpr size_t kMaxNetworkIdSize = 256;
 
 using Nonce = std::array<uint8_t, kNonceSize>;
@@ -46,7 +46,7 @@ struct HandshakeProof {
   bool operator==(const HandshakeProof&) const = default;
 };
 
-// Why a handshake failed; each has its own reject counter and log reason.
+// Handshake failure reason; each has its own reject counter and log reason.
 enum class HandshakeError : uint8_t {
   kNone = 0,
   kMalformed,       // The message does not decode.
@@ -66,14 +66,15 @@ Bytes EncodeHandshakeProof(const HandshakeProof& proof);
 
 Result<HandshakeProof> DecodeHandshakeProof(ByteView bytes);
 
-// The bytes `signer_key` signs to answer the challenge `peer_nonce`.
+// The bytes `signer_key` signs in reply to the challenge `peer_nonce`.
 Bytes HandshakeSigningBytes(std::string_view network_id, const Nonce& peer_nonce,
                             const Nonce& own_nonce, const crypto::PublicKey& signer_key);
 
 // A fresh nonce from libsodium's random source.
 Nonce RandomNonce();
 
-// One side of the handshake: holds our hello and checks the peer's messages. Not thread-safe.
+// One side of the handshake, which stores our hello and checks the peer's messages.
+// Not thread-safe.
 class Handshake {
  public:
   // `validators` is the set of keys allowed to connect. `key` must outlive this object.

@@ -1,7 +1,7 @@
 // Synchronous Beast HTTP client; see http_client.h.
 //
 // Each call runs asynchronous operations on a private io_context for at most the timeout, so a
-// server that never answers cannot block the caller.
+// server that never responds cannot block the caller.
 
 #include "network/http_client.h"
 
@@ -18,6 +18,9 @@ namespace imledger::network {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
+
+// Larger responses fail rather than fill memory; proofs and checkpoints are far smaller.
+constexpr uint64_t kMaxResponseBodyBytes = 64u << 20;
 
 class HttpClient::Impl {
  public:
@@ -67,7 +70,8 @@ Status HttpClient::Impl::Connect() {
 Result<HttpClientResponse> HttpClient::Impl::Exchange(http::request<http::string_body>& request) {
   beast::error_code error;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(std::numeric_limits<uint64_t>::max());
+  parser.body_limit(kMaxResponseBodyBytes);
+
   stream_->expires_after(timeout_);
   http::async_write(*stream_, request, [&](beast::error_code write_error, size_t) {
     error = write_error;
@@ -80,6 +84,7 @@ Result<HttpClientResponse> HttpClient::Impl::Exchange(http::request<http::string
   });
   io_context_.restart();
   io_context_.run();
+
   if (error) {
     stream_.reset();
     return Status::IoError(request.method_string().to_string() + " " +

@@ -1,6 +1,6 @@
 // A synchronous HTTP/1.1 client (Boost.Beast) for tests and the CLI.
 //
-// One HttpClient holds at most one keep-alive connection to one host and reconnects when the
+// One HttpClient keeps at most one keep-alive connection to one host and reconnects when the
 // server has closed it. Every call is bounded by the timeout given at construction. Not
 // thread-safe: use one client per thread.
 

@@ -31,7 +31,7 @@ namespace {
 
 class HttpSession;
 
-// What sessions need from the server; lives on the network thread.
+// Server state a session uses, touched only on the network thread.
 struct SessionContext {
   const HttpServerConfig* config;
   const HttpRouter* router;
@@ -184,11 +184,16 @@ class HttpServer::Impl {
   std::optional<asio::steady_timer> stop_deadline_;
 
   // Owner thread.
+  bool started_ = false;
   std::thread thread_;
   std::atomic<uint16_t> listen_port_{0};
 };
 
 Status HttpServer::Impl::Start() {
+  if (started_) {
+    return Status::FailedPrecondition("the server was started before; create a new one");
+  }
+  started_ = true;
   Status listening = Listen();
   if (!listening.ok()) {
     return listening;

@@ -1,9 +1,9 @@
 // A small HTTP/1.1 server (Boost.Beast) for the API and the gateway.
 //
-// Each connection reads one request at a time under a read deadline, rejects a body above
-// max_body_bytes with 413 payload_too_large and a header block above max_header_bytes with
-// 431 header_too_large, dispatches through the HttpRouter, writes under a write deadline, and
-// keeps the connection open when the client asks for keep-alive. A client that stalls past a
+// Each connection reads one request at a time under a read deadline and dispatches it through
+// the HttpRouter. A body above max_body_bytes gets 413 payload_too_large, a header block above
+// max_header_bytes gets 431 header_too_large. Responses are written under a write deadline, and
+// the connection stays open when the client requests keep-alive. A client that stalls past a
 // deadline is dropped, so it holds a socket for at most that long. Stop closes idle
 // connections at once and lets a response being written finish within write_timeout_ms.
 //
@@ -41,7 +41,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the listening socket and starts the network thread. Call at most once.
+  // Binds the listening socket and starts the network thread. A second call fails with
+  // FailedPrecondition.
   Status Start();
 
   // Stops accepting, closes idle connections, waits for responses in flight (at most

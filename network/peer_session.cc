@@ -98,9 +98,13 @@ void PeerSession::Start() {
       [self = shared_from_this()](beast::error_code error) { self->OnConnect(error); });
 }
 
-// Hands timeouts to the WebSocket layer: Beast requires the TCP stream's own expiry to be off
-// while the WebSocket timeout option is in force.
+// Hands timeouts to the WebSocket layer, because Beast requires the TCP stream's own expiry to
+// be off while the WebSocket timeout option is in force.
 void PeerSession::ConfigureStream() {
+  // Consensus messages are small and latency-bound: Nagle's delay, combined with the peer's
+  // delayed acknowledgement, would hold a message back for tens of milliseconds.
+  beast::error_code ignored;  // Failing to set it costs latency, not correctness.
+  beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeout;
   timeout.handshake_timeout = std::chrono::milliseconds(settings_.config->handshake_timeout_ms);

@@ -3,7 +3,7 @@
 //
 // A session is either dialed (we connected) or accepted. It runs the WebSocket upgrade, then
 // the signed handshake (handshake.h) under a deadline, and only then reports itself
-// authenticated to its owner; before that it accepts messages of at most kHandshakeFrameBytes.
+// authenticated to its owner. Until then it accepts messages of at most kHandshakeFrameBytes.
 // Every outcome reaches the owner exactly once as OnSessionClosed. All methods and callbacks
 // run on the transport's network thread; the session is owned through shared_ptr by its pending
 // operations and by the owner.

@@ -1,9 +1,10 @@
 // PeerTransport implementation: per-peer state, dialing, duplicate resolution and counters.
 //
 // Every member below the atomics is touched only on the network thread. A peer has at most one
-// active session; when two authenticated sessions exist for one pair (both sides dialed at
-// once), both sides keep the one dialed by the smaller public key, so they agree without
-// talking. Two sessions dialed by the same side mean the older one is stale, and the newer wins.
+// active session. When two authenticated sessions exist for one pair because both sides dialed
+// at once, both sides keep the one dialed by the smaller public key, so they agree without
+// exchanging a message. Two sessions dialed by the same side mean the older one is stale, and the
+// newer wins.
 
 #include "network/peer_transport.h"
 
@@ -105,6 +106,7 @@ class PeerTransport::Impl : public SessionOwner {
   bool stopping_ = false;
 
   // Any thread.
+  bool started_ = false;  // Owner thread only.
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::thread thread_;
   std::atomic<uint16_t> listen_port_{0};
@@ -136,6 +138,10 @@ PeerTransport::Impl::Impl(TransportConfig config, crypto::SecretKey key, Transpo
 }
 
 Status PeerTransport::Impl::Start() {
+  if (started_) {
+    return Status::FailedPrecondition("the transport was started before; create a new one");
+  }
+  started_ = true;
   if (config_.max_frame_bytes == 0 || config_.send_queue_max_messages == 0) {
     return Status::InvalidArgument(
         "max_frame_bytes and send_queue_max_messages must be positive; set them above 0");

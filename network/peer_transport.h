@@ -1,8 +1,8 @@
 // PeerTransport: authenticated, length-bounded binary messages between replicas.
 //
 // One PeerTransport per node listens on its configured address, dials every peer whose address
-// it knows, and keeps at most one authenticated WebSocket connection per peer (handshake.h
-// says how a peer proves its key; docs/network.md describes the whole protocol). Messages are
+// it has, and keeps at most one authenticated WebSocket connection per peer. handshake.h
+// defines how a peer proves its key, and docs/network.md describes the whole protocol. Messages are
 // opaque bytes of at most max_frame_bytes; they queue per peer, bounded, while the connection
 // is down or busy, and the oldest is dropped when the queue is full. A lost connection is
 // redialed with capped exponential backoff and jitter.
@@ -42,8 +42,9 @@ class PeerTransport {
   PeerTransport(const PeerTransport&) = delete;
   PeerTransport& operator=(const PeerTransport&) = delete;
 
-  // Binds the listening socket, starts the network thread and dials the known peers. Fails
-  // when the address cannot be bound or the configuration is invalid. Call at most once.
+  // Binds the listening socket, starts the network thread and dials the peers with known
+  // addresses. Fails when the address cannot be bound, the configuration is invalid, or the
+  // transport was started before.
   Status Start();
 
   // Closes every connection and joins the network thread; queued messages are discarded and

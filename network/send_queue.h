@@ -4,7 +4,7 @@
 // that one message larger than max_bytes on its own is still kept (it is bounded by the frame
 // limit instead). When a Push would exceed a bound, the oldest messages are dropped and counted:
 // PBFT retransmits what it still needs, and a fresh message is worth more than a stale one.
-// Messages are shared so that a broadcast holds one copy. Not thread-safe.
+// Messages are shared so that a broadcast stores one copy. Not thread-safe.
 
 #pragma once
 

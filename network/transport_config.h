@@ -1,8 +1,8 @@
 // Settings, counters and reject reasons of a PeerTransport.
 //
 // TransportConfig is a plain value read once when the transport starts. TransportCounters is a
-// snapshot copied out of the transport's atomics; the fields of one snapshot are not read at one
-// instant, so a sum across fields may be off by the frames in flight.
+// snapshot copied out of the transport's atomics. Its fields are not read at one instant, so a
+// sum across fields may be off by the frames in flight.
 
 #pragma once
 

@@ -25,7 +25,7 @@ crypto::SecretKey TestKey(uint8_t fill) {
   return crypto::SecretKey::FromSeed(Bytes(32, fill)).value();
 }
 
-// Polls `condition` until it holds or 10 s pass.
+// Polls `condition` until it is true or 10 s pass.
 bool WaitFor(const std::function<bool()>& condition) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -84,7 +84,7 @@ struct Node {
   std::unique_ptr<PeerTransport> transport;
 };
 
-// Builds and starts one transport per seed byte, then tells each the others' ports.
+// Builds and starts one transport per seed byte, then gives each the others' ports.
 class Cluster {
  public:
   Cluster(std::initializer_list<uint8_t> seeds,
@@ -168,7 +168,7 @@ TEST(PeerTransport, TwoNodesExchangeMessagesBothWays) {
   EXPECT_EQ(cluster[0].transport->counters().frames_received, 5u);
 }
 
-TEST(PeerTransport, FourNodesKeepOneConnectionPerPairAndBroadcast) {
+TEST(PeerTransport, FourNodesBroadcastToEachOther) {
   Cluster cluster({1, 2, 3, 4});
   ASSERT_TRUE(cluster.Settle());
 
