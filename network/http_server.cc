@@ -107,10 +107,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (error == http::error::end_of_stream || error == beast::error::timeout ||
         error == asio::error::operation_aborted || error == asio::error::connection_reset) {
+      // Debug level: idle and slow clients are routine, and a flood of them must not flood the log.
+      spdlog::debug("event=http_connection_closed remote={} reason=\"{}\"", Remote(),
+                    error.message());
       Close();
       return;
     }
     if (error) {
+      spdlog::debug("event=http_bad_request remote={} error=\"{}\"", Remote(), error.message());
       Respond(HttpResponse::Error(400, kErrorBadRequest, "malformed request: " + error.message()),
               false);
       return;
@@ -137,6 +141,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                       [self = shared_from_this(), keep_alive](beast::error_code error, size_t) {
                         self->OnWrite(error, keep_alive);
                       });
+  }
+
+  std::string Remote() const {
+    beast::error_code error;
+    asio::ip::tcp::endpoint endpoint = stream_.socket().remote_endpoint(error);
+    return error ? std::string("unknown")
+                 : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   }
 
   void OnWrite(beast::error_code error, bool keep_alive) {

@@ -84,8 +84,11 @@ class PeerSession : public std::enable_shared_from_this<PeerSession> {
 
   bool writing() const { return in_flight_ != nullptr; }
 
-  // The peer's key once its hello was accepted, the dialed key before that.
-  const crypto::PublicKey& peer_key() const { return handshake_.peer_key(); }
+  // The dialed key for a dialed session (its hello must match it), else the key from the
+  // accepted hello, or all zeros before the hello.
+  const crypto::PublicKey& peer_key() const {
+    return dialed() ? dial_address_->public_key : handshake_.peer_key();
+  }
 
   const std::optional<PeerAddress>& dial_address() const { return dial_address_; }
 

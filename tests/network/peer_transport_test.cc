@@ -286,6 +286,10 @@ TEST(PeerTransport, StoppedPeerReconnectsAfterRestart) {
 
   cluster[1].transport.reset();
   ASSERT_TRUE(WaitFor([&] { return cluster[0].transport->connected_peers() == 0; }));
+  // Let several redials fail against the closed port before the peer comes back.
+  uint64_t dials_before = cluster[0].transport->counters().dial_attempts;
+  ASSERT_TRUE(
+      WaitFor([&] { return cluster[0].transport->counters().dial_attempts >= dials_before + 3; }));
 
   TransportConfig config = TestConfig(cluster.validators());
   config.listen_port = port;
