@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -85,6 +86,7 @@ class PeerTransport::Impl : public SessionOwner {
   void DoAccept();
   void Dial(Peer& peer);
   void ScheduleRedial(const crypto::PublicKey& key, Peer& peer);
+  void DrainOutbox();
   void Pump(Peer& peer);
   bool KeepNewSession(const PeerSession& current, const PeerSession& candidate) const;
   void CloseEverything();
@@ -104,6 +106,10 @@ class PeerTransport::Impl : public SessionOwner {
   std::set<std::shared_ptr<PeerSession>> sessions_;
   RateLimitedLog reject_log_{std::chrono::seconds(1)};
   bool stopping_ = false;
+
+  // Messages from Send and Broadcast not yet moved to their peers' queues.
+  std::mutex outbox_mutex_;
+  std::vector<std::pair<crypto::PublicKey, SharedBytes>> outbox_;  // Guarded by outbox_mutex_.
 
   // Any thread.
   bool started_ = false;  // Owner thread only.
@@ -261,12 +267,31 @@ Status PeerTransport::Impl::Enqueue(const crypto::PublicKey& key, SharedBytes me
         "message of " + std::to_string(message->size()) +
         " bytes is above max_frame_bytes=" + std::to_string(config_.max_frame_bytes));
   }
-  asio::post(io_context_, [this, key, message = std::move(message)]() mutable {
-    Peer& peer = peers_.at(key);
-    frames_dropped_ += peer.queue.Push(std::move(message));
-    Pump(peer);
-  });
+  bool was_empty = false;
+  {
+    std::lock_guard lock(outbox_mutex_);
+    was_empty = outbox_.empty();
+    outbox_.emplace_back(key, std::move(message));
+  }
+  // One drain handler per burst: later Sends find it pending and only append.
+  if (was_empty) {
+    asio::post(io_context_, [this] { DrainOutbox(); });
+  }
   return Status::Ok();
+}
+
+void PeerTransport::Impl::DrainOutbox() {
+  std::vector<std::pair<crypto::PublicKey, SharedBytes>> batch;
+  {
+    std::lock_guard lock(outbox_mutex_);
+    batch.swap(outbox_);
+  }
+  for (auto& [key, message] : batch) {
+    frames_dropped_ += peers_.at(key).queue.Push(std::move(message));
+  }
+  for (auto& [key, peer] : peers_) {
+    Pump(peer);
+  }
 }
 
 Status PeerTransport::Impl::EnqueueAll(SharedBytes message) {
