@@ -25,6 +25,7 @@
 #include <spdlog/spdlog.h>
 
 #include "network/backoff.h"
+#include "network/handshake.h"
 #include "network/peer_session.h"
 #include "network/rate_limited_log.h"
 #include "network/send_queue.h"
@@ -148,6 +149,10 @@ Status PeerTransport::Impl::Start() {
     return Status::FailedPrecondition("the transport was started before; create a new one");
   }
   started_ = true;
+  if (config_.network_id.empty() || config_.network_id.size() > kMaxNetworkIdSize) {
+    return Status::InvalidArgument("network_id must be 1 to " + std::to_string(kMaxNetworkIdSize) +
+                                   " bytes; set it to the network id of the genesis file");
+  }
   if (config_.max_frame_bytes == 0 || config_.send_queue_max_messages == 0) {
     return Status::InvalidArgument(
         "max_frame_bytes and send_queue_max_messages must be positive; set them above 0");

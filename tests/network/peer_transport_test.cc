@@ -9,7 +9,11 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "network/event_queue.h"
 #include "tests/network/raw_peer.h"
@@ -268,6 +272,50 @@ TEST(PeerTransport, OversizedFrameClosesConnectionAndPeerReconnects) {
 
   EXPECT_TRUE(SendUntilReceived(*cluster[1].transport, TestKey(1).public_key(), Bytes(1000, 8),
                                 *cluster[0].events));
+}
+
+TEST(PeerTransport, SilentClientIsClosedAfterHandshakeTimeout) {
+  TransportConfig config = TestConfig({TestKey(1).public_key()});
+  config.handshake_timeout_ms = 200;
+  PeerTransport server(config, TestKey(1), {});
+  ASSERT_TRUE(server.Start().ok());
+
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server.listen_port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  auto start = std::chrono::steady_clock::now();
+  char byte = 0;
+  ssize_t received = recv(fd, &byte, 1, 0);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  close(fd);
+  EXPECT_EQ(received, 0);  // Closed by the server, not by our 5 s receive timeout.
+  EXPECT_GE(elapsed, milliseconds(150));
+  EXPECT_LT(elapsed, milliseconds(3000));
+  EXPECT_EQ(server.counters().connects, 0u);
+}
+
+TEST(PeerTransport, QuietPeersStayConnectedPastIdleTimeout) {
+  Cluster cluster({1, 2}, [](TransportConfig& config) { config.idle_timeout_ms = 100; });
+  ASSERT_TRUE(cluster.Settle());
+  uint64_t disconnects_before = cluster[0].transport->counters().disconnects;
+
+  // Five idle timeouts with no messages: only the WebSocket pings keep the connection alive.
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_TRUE(cluster.AllConnected());
+  EXPECT_EQ(cluster[0].transport->counters().disconnects, disconnects_before);
+  EXPECT_EQ(cluster[1].transport->counters().disconnects, 0u);
+}
+
+TEST(PeerTransport, StartRejectsEmptyNetworkId) {
+  TransportConfig config = TestConfig({TestKey(1).public_key()});
+  config.network_id.clear();
+  PeerTransport transport(config, TestKey(1), {});
+  EXPECT_EQ(transport.Start().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(PeerTransport, SendAboveFrameLimitIsInvalidArgument) {
