@@ -13,7 +13,7 @@ inline constexpr int kExitNotVerified = 1;  // A proof or signature was checked 
 inline constexpr int kExitInvalidInput = 2;
 inline constexpr int kExitUnreadable = 3;    // An input file or folder could not be read.
 inline constexpr int kExitInvalidDicom = 4;  // An input file is not valid DICOM.
-inline constexpr int kExitInternal = 70;     // A bug or an exhausted resource (sysexits EX_SOFTWARE).
+inline constexpr int kExitInternal = 70;  // A bug or an exhausted resource (sysexits EX_SOFTWARE).
 
 void AddMerkleCommands(CLI::App& app);
 
