@@ -11,8 +11,8 @@
 namespace imledger::node {
 namespace {
 
-// Longest the replica thread waits for a transport event before it checks the client queue
-// and the timers again; bounds the extra latency of a submitted transaction.
+// Maximum time the replica thread waits for a transport event before it checks the client queue
+// and the timers again. It bounds the added latency of a submitted transaction.
 constexpr std::chrono::milliseconds kMaxIdleWait{2};
 
 crypto::SecretKey CopyKey(const crypto::SecretKey& key) {

@@ -55,7 +55,7 @@ Status Node::Execute(const consensus::ExecuteAction& execute) {
       return block.status();
     }
     // The proposal cannot be executed (for example a block time before its parent's). Without
-    // an answer the replica makes no progress on it and changes view, which is the remedy.
+    // an OnExecuted call the replica makes no progress on it and changes view.
     spdlog::warn("event=execute_failed replica={} height={} view={} error=\"{}\"",
                  replica_->index(), execute.height, execute.view, block.status().ToString());
     return Status::Ok();
@@ -92,11 +92,11 @@ Result<Node::TentativeBlock> Node::ExecuteOnCommitted(uint64_t height, uint64_t 
 
 Status Node::CommitBlock(consensus::CommitBlockAction& commit) {
   const ledger::BlockHeader& header = commit.certificate.header;
-  bool kept = tentative_.has_value() && tentative_->header == header &&
-              tentative_->transactions == commit.transactions;
-  if (!kept) {
-    // The block was not executed by this incarnation (a restart came in between), so its state
-    // writes are computed again; the certificate fixes the header they must produce.
+  bool reuse_tentative = tentative_.has_value() && tentative_->header == header &&
+                         tentative_->transactions == commit.transactions;
+  if (!reuse_tentative) {
+    // This process did not execute the certified block, for example because it restarted in
+    // between. The state writes are computed again and must produce the certified header.
     Result<TentativeBlock> block =
         ExecuteOnCommitted(header.height, header.view, header.time_ms, commit.transactions);
     if (!block.ok()) {
@@ -150,8 +150,8 @@ Status Node::ReadBlocks(const consensus::ReadBlocksAction& read) {
 }
 
 void Node::SetTimer(const consensus::SetTimerAction& timer) {
-  // The replica's clock is the wall clock; the wait is measured on the steady clock so a clock
-  // step does not fire or starve a timer.
+  // The replica's clock is the wall clock. The wait is measured on the steady clock, so a clock
+  // step neither fires nor starves a timer.
   uint64_t now_ms = NowMs();
   uint64_t delay_ms = timer.deadline_ms > now_ms ? timer.deadline_ms - now_ms : 0;
   timers_[static_cast<size_t>(timer.kind)] =

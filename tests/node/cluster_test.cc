@@ -92,8 +92,8 @@ class ClusterTest : public ::testing::Test {
     }
   }
 
-  // Opens node `index` from its folder, starts it, and tells it and the running nodes each
-  // other's ports.
+  // Opens node `index` from its folder, starts it, and sets its port as the peer address in
+  // every running node.
   void StartNode(size_t index) {
     NodeOptions options;
     options.data_path = folders_[index]->path() / "ledger";
@@ -127,8 +127,8 @@ class ClusterTest : public ::testing::Test {
     nodes_[0]->Submit(transaction);
   }
 
-  // Waits until every running node holds all submitted transactions and the nodes' last
-  // headers are equal.
+  // Waits until every running node has committed all submitted transactions and the nodes'
+  // last headers are equal.
   bool WaitForAgreement() {
     auto deadline = std::chrono::steady_clock::now() + kAgreementTimeout;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -211,7 +211,7 @@ class ClusterTest : public ::testing::Test {
   Signer signer_;
 };
 
-TEST_F(ClusterTest, FourNodesCommitSameBlocksAndCatchUpAfterRestart) {
+TEST_F(ClusterTest, RestartedNodeCatchesUpAndAgrees) {
   using contracts::MemberEnroll;
   using contracts::PatientEnroll;
   using contracts::Role;
@@ -295,6 +295,56 @@ TEST_F(ClusterTest, FourNodesCommitSameBlocksAndCatchUpAfterRestart) {
       EXPECT_EQ(CodeOf(i, anchor), 0u);
     }
     EXPECT_EQ(CodeOf(i, after_restart), 0u);
+    EXPECT_EQ(result_codes_[i].size(), expected_tree_size_);
+  }
+}
+
+TEST_F(ClusterTest, WholeClusterRestartsAndKeepsCommitting) {
+  using contracts::MemberEnroll;
+  using contracts::PatientEnroll;
+  using contracts::Role;
+
+  Bytes registrar = signer_.Sign(
+      "admin-a",
+      MemberEnroll{KeyNamed("registrar-a").public_key(), "hospital-a", {Role::kRegistrar}});
+  Submit(registrar);
+  // The primary orders a block by signer key, so a dependent transaction of another signer
+  // waits until the registrar's enrollment has committed.
+  ASSERT_TRUE(WaitForAgreement());
+  std::vector<Bytes> before;
+  for (int i = 0; i < 12; ++i) {
+    before.push_back(signer_.Sign(
+        "registrar-a", PatientEnroll{DigestNamed("pseudonym-" + std::to_string(i)),
+                                     KeyNamed("patient-" + std::to_string(i)).public_key()}));
+    Submit(before.back());
+  }
+  ASSERT_TRUE(WaitForAgreement());
+  ledger::BlockHeader header_before = nodes_[0]->Snapshot().last_header;
+
+  for (size_t i = 0; i < kNodeCount; ++i) {
+    StopNode(i);
+  }
+  for (size_t i = 0; i < kNodeCount; ++i) {
+    StartNode(i);
+  }
+  for (size_t i = 0; i < kNodeCount; ++i) {
+    EXPECT_EQ(nodes_[i]->Snapshot().last_header, header_before) << "node " << i;
+  }
+
+  // A replayed transaction must not commit twice; a new nonce from the same signer commits.
+  Bytes after = signer_.Sign("registrar-a", PatientEnroll{DigestNamed("pseudonym-after"),
+                                                          KeyNamed("patient-after").public_key()});
+  nodes_[0]->Submit(before[0]);
+  Submit(after);
+  ASSERT_TRUE(WaitForAgreement());
+
+  StopAndReadBlocks();
+  for (size_t i = 0; i < kNodeCount; ++i) {
+    EXPECT_EQ(CodeOf(i, registrar), 0u);
+    for (const Bytes& patient : before) {
+      EXPECT_EQ(CodeOf(i, patient), 0u);
+    }
+    EXPECT_EQ(CodeOf(i, after), 0u);
     EXPECT_EQ(result_codes_[i].size(), expected_tree_size_);
   }
 }
