@@ -80,6 +80,8 @@ class Node {
 
   // Queues an encoded transaction for the replica. Invalid transactions are dropped by the
   // replica, which counts them; the result of a valid one is its log leaf once committed.
+  // NOTE: this queue has no bound of its own. The replica thread empties it every 2 ms into
+  // the replica, which bounds pending requests, but a stalled thread lets it grow.
   void Submit(Bytes transaction);
 
   Status SetPeerAddress(const network::PeerAddress& address);
