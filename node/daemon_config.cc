@@ -1,0 +1,191 @@
+#include "node/daemon_config.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace imledger::node {
+namespace {
+
+using Json = nlohmann::json;
+
+Status Invalid(std::string_view option, std::string_view problem) {
+  return Status::InvalidArgument("config option \"" + std::string(option) + "\" " +
+                                 std::string(problem));
+}
+
+Result<std::string> RequiredText(const Json& object, std::string_view option) {
+  auto found = object.find(option);
+  if (found == object.end()) {
+    return Invalid(option, "is missing");
+  }
+  if (!found->is_string() || found->get<std::string>().empty()) {
+    return Invalid(option, "must be a non-empty string");
+  }
+  return found->get<std::string>();
+}
+
+Result<uint16_t> PortOf(const Json& value, std::string_view option) {
+  if (!value.is_number_unsigned() || value.get<uint64_t>() > 65535) {
+    return Invalid(option, "must be an integer from 0 to 65535");
+  }
+  return static_cast<uint16_t>(value.get<uint64_t>());
+}
+
+std::filesystem::path Resolve(const std::filesystem::path& base_dir, const std::string& path) {
+  std::filesystem::path result(path);
+  return result.is_absolute() ? result : base_dir / result;
+}
+
+Result<network::PeerAddress> ParsePeer(const Json& peer, size_t index) {
+  std::string prefix = "peers[" + std::to_string(index) + "]";
+  if (!peer.is_object()) {
+    return Invalid(prefix, "must be an object with public_key, host and port");
+  }
+  for (const auto& [key, value] : peer.items()) {
+    if (key != "public_key" && key != "host" && key != "port") {
+      return Invalid(prefix + "." + key, "is not a known option");
+    }
+  }
+  Result<std::string> key_hex = RequiredText(peer, "public_key");
+  if (!key_hex.ok()) {
+    return Invalid(prefix + ".public_key", "must be a 64-digit hex Ed25519 public key");
+  }
+  Result<crypto::PublicKey> key = crypto::PublicKey::FromHex(*key_hex);
+  if (!key.ok()) {
+    return Invalid(prefix + ".public_key", "is invalid: " + key.status().message());
+  }
+
+  network::PeerAddress address;
+  address.public_key = *key;
+  Result<std::string> host = RequiredText(peer, "host");
+  if (!host.ok()) {
+    return Invalid(prefix + ".host", "must be a non-empty string");
+  }
+  address.host = *host;
+
+  if (!peer.contains("port")) {
+    return Invalid(prefix + ".port", "is missing");
+  }
+  Result<uint16_t> port = PortOf(peer["port"], prefix + ".port");
+  if (!port.ok()) {
+    return port.status();
+  }
+  address.port = *port;
+  return address;
+}
+
+Status ParsePeers(const Json& peers, DaemonConfig& config) {
+  if (!peers.is_array()) {
+    return Invalid("peers", "must be an array of {public_key, host, port} objects");
+  }
+  config.peers.emplace();
+  for (size_t i = 0; i < peers.size(); ++i) {
+    Result<network::PeerAddress> peer = ParsePeer(peers[i], i);
+    if (!peer.ok()) {
+      return peer.status();
+    }
+    config.peers->push_back(*peer);
+  }
+  return Status::Ok();
+}
+
+Result<std::pair<std::string, uint16_t>> SplitAddress(const std::string& address) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument("validator address \"" + address + "\" is not host:port");
+  }
+  std::string_view port_text = std::string_view(address).substr(colon + 1);
+  uint32_t port = 0;
+  auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (error != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+    return Status::InvalidArgument("validator address \"" + address + "\" has an invalid port");
+  }
+  return std::make_pair(address.substr(0, colon), static_cast<uint16_t>(port));
+}
+
+}  // namespace
+
+Result<DaemonConfig> ParseDaemonConfig(std::string_view json_text,
+                                       const std::filesystem::path& base_dir) {
+  Json root = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded() || !root.is_object()) {
+    return Status::InvalidArgument("the configuration is not a JSON object");
+  }
+  for (const auto& [key, value] : root.items()) {
+    if (key != "key_file" && key != "genesis_file" && key != "data_dir" && key != "listen_host" &&
+        key != "listen_port" && key != "peers") {
+      return Invalid(key, "is not a known option");
+    }
+  }
+
+  DaemonConfig config;
+  for (auto [option, target] :
+       {std::pair{"key_file", &config.key_file}, std::pair{"genesis_file", &config.genesis_file},
+        std::pair{"data_dir", &config.data_dir}}) {
+    Result<std::string> path = RequiredText(root, option);
+    if (!path.ok()) {
+      return path.status();
+    }
+    *target = Resolve(base_dir, *path);
+  }
+  if (root.contains("listen_host")) {
+    Result<std::string> host = RequiredText(root, "listen_host");
+    if (!host.ok()) {
+      return host.status();
+    }
+    config.listen_host = *host;
+  }
+  if (root.contains("listen_port")) {
+    Result<uint16_t> port = PortOf(root["listen_port"], "listen_port");
+    if (!port.ok()) {
+      return port.status();
+    }
+    config.listen_port = *port;
+  }
+  if (root.contains("peers")) {
+    if (Status status = ParsePeers(root["peers"], config); !status.ok()) {
+      return status;
+    }
+  }
+  return config;
+}
+
+Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  if (!file) {
+    return Status::NotFound("cannot read the configuration file " + path.string());
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  Result<DaemonConfig> config = ParseDaemonConfig(text.str(), path.parent_path());
+  if (!config.ok()) {
+    return Status(config.status().code(), path.string() + ": " + config.status().message());
+  }
+  return config;
+}
+
+Result<std::vector<network::PeerAddress>> PeersToDial(const DaemonConfig& config,
+                                                      const contracts::Genesis& genesis,
+                                                      const crypto::PublicKey& self) {
+  if (config.peers.has_value()) {
+    return *config.peers;
+  }
+  std::vector<network::PeerAddress> peers;
+  for (const contracts::GenesisValidator& validator : genesis.validators) {
+    if (validator.public_key == self) {
+      continue;
+    }
+    Result<std::pair<std::string, uint16_t>> address = SplitAddress(validator.address);
+    if (!address.ok()) {
+      return address.status();
+    }
+    peers.push_back({validator.public_key, address->first, address->second});
+  }
+  return peers;
+}
+
+}  // namespace imledger::node

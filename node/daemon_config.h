@@ -1,0 +1,49 @@
+// The imledgerd configuration file: which key, genesis and data folder a node uses, where it
+// listens and where its peers are.
+//
+// The file is one JSON object:
+//   {"key_file": "validator-0.key", "genesis_file": "genesis.json", "data_dir": "data/0",
+//    "listen_host": "127.0.0.1", "listen_port": 7401,
+//    "peers": [{"public_key": "<hex>", "host": "127.0.0.1", "port": 7402}, ...]}
+// key_file, genesis_file and data_dir are required; relative paths are resolved against the
+// folder that contains the configuration file. Without "peers" the node dials the addresses of
+// the genesis validators. An unknown option or a value of the wrong type is an InvalidArgument
+// status that names the option. Parsing never throws. Values only, thread-compatible.
+
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "contracts/genesis.h"
+#include "network/transport_config.h"
+
+namespace imledger::node {
+
+struct DaemonConfig {
+  std::filesystem::path key_file;
+  std::filesystem::path genesis_file;
+  std::filesystem::path data_dir;
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 0;
+  std::optional<std::vector<network::PeerAddress>> peers;  // Absent: from the genesis.
+};
+
+// Parses `json_text` and resolves relative paths against `base_dir`.
+Result<DaemonConfig> ParseDaemonConfig(std::string_view json_text,
+                                       const std::filesystem::path& base_dir);
+
+Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& path);
+
+// The peers to dial: the configured ones, or else every genesis validator but `self`, at the
+// "host:port" address the genesis gives.
+Result<std::vector<network::PeerAddress>> PeersToDial(const DaemonConfig& config,
+                                                      const contracts::Genesis& genesis,
+                                                      const crypto::PublicKey& self);
+
+}  // namespace imledger::node

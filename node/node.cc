@@ -1,0 +1,259 @@
+#include "node/node.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/encoding.h"
+#include "node/request_parser.h"
+
+namespace imledger::node {
+namespace {
+
+// Maximum time the replica thread waits for a transport event before it checks the client queue
+// and the timers again. It bounds the added latency of a submitted transaction.
+constexpr std::chrono::milliseconds kMaxIdleWait{2};
+
+crypto::SecretKey CopyKey(const crypto::SecretKey& key) {
+  return crypto::SecretKey::FromSeed(key.seed()).value();
+}
+
+Status WriteGenesis(contracts::Engine& engine, const contracts::Genesis& genesis, leveldb::DB* db) {
+  leveldb::WriteBatch batch;
+  Result<crypto::Digest> digest = engine.ApplyGenesis(genesis, batch);
+  if (!digest.ok()) {
+    return digest.status();
+  }
+  leveldb::WriteOptions options;
+  options.sync = true;
+  leveldb::Status status = db->Write(options, &batch);
+  if (!status.ok()) {
+    return Status::IoError("writing the genesis state failed: " + status.ToString());
+  }
+  spdlog::info("event=genesis_applied network={} state_digest={}", genesis.network_id,
+               crypto::HexEncode(digest->view()));
+  return Status::Ok();
+}
+
+// Applies the genesis at first start; on a later start checks that the stored state belongs
+// to this genesis and matches the block store's height.
+Status PrepareState(contracts::Engine& engine, const contracts::Genesis& genesis,
+                    ledger::BlockStore& store) {
+  Result<contracts::StateMeta> committed = engine.Committed();
+  if (!committed.ok() && committed.status().code() == StatusCode::kNotFound) {
+    if (store.height() != 0) {
+      return Status::Corruption("the block store is at height " + std::to_string(store.height()) +
+                                " but the state holds no genesis");
+    }
+    return WriteGenesis(engine, genesis, store.db());
+  }
+  if (!committed.ok()) {
+    return committed.status();
+  }
+  if (committed->genesis_hash != contracts::GenesisHash(genesis)) {
+    return Status::InvalidArgument("the data folder belongs to another genesis (network \"" +
+                                   committed->network_id + "\")");
+  }
+  if (committed->height != store.height()) {
+    return Status::Corruption("the state is at height " + std::to_string(committed->height) +
+                              " but the block store is at height " +
+                              std::to_string(store.height()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+consensus::Config ConsensusConfigOf(const contracts::Genesis& genesis) {
+  consensus::Config config;
+  config.network_id = genesis.network_id;
+  for (const contracts::GenesisValidator& validator : genesis.validators) {
+    config.validators.push_back(validator.public_key);
+  }
+  config.checkpoint_interval = genesis.consensus.checkpoint_interval;
+  config.watermark_window = 2 * genesis.consensus.checkpoint_interval;
+  config.max_batch_requests = genesis.consensus.batch_size;
+  config.batch_delay_ms = genesis.consensus.batch_delay_ms;
+  config.request_timeout_ms = genesis.consensus.view_change_timeout_ms;
+  config.view_change_timeout_ms = genesis.consensus.view_change_timeout_ms;
+  return config;
+}
+
+Result<std::unique_ptr<Node>> Node::Open(NodeOptions options, crypto::SecretKey key) {
+  Result<std::unique_ptr<ledger::BlockStore>> store =
+      ledger::BlockStore::Open(options.data_path.string());
+  if (!store.ok()) {
+    return store.status();
+  }
+  std::unique_ptr<Node> node(new Node(std::move(options), std::move(key), std::move(*store)));
+  if (Status status = PrepareState(*node->engine_, node->options_.genesis, *node->store_);
+      !status.ok()) {
+    return status;
+  }
+  if (Status status = node->OpenReplica(); !status.ok()) {
+    return status;
+  }
+  node->PublishSnapshot();
+  return node;
+}
+
+Node::Node(NodeOptions options, crypto::SecretKey key, std::unique_ptr<ledger::BlockStore> store)
+    : options_(std::move(options)),
+      key_(std::move(key)),
+      public_key_(key_.public_key()),
+      store_(std::move(store)),
+      engine_(std::make_unique<contracts::Engine>(store_->db())),
+      replica_store_(std::make_unique<LevelDbReplicaStore>(store_->db())) {}
+
+Node::~Node() {
+  Stop();
+}
+
+Status Node::OpenReplica() {
+  Result<std::vector<consensus::StoreEntry>> stored = replica_store_->LoadAll();
+  if (!stored.ok()) {
+    return stored.status();
+  }
+  Result<std::unique_ptr<consensus::Replica>> replica =
+      consensus::Replica::Open(ConsensusConfigOf(options_.genesis), CopyKey(key_),
+                               ContractsRequestParser(options_.genesis.network_id), *stored);
+  if (!replica.ok()) {
+    return replica.status();
+  }
+  replica_ = std::move(*replica);
+  if (replica_->last_committed().height != store_->height()) {
+    return Status::Corruption(
+        "the consensus records are at height " + std::to_string(replica_->last_committed().height) +
+        " but the block store is at height " + std::to_string(store_->height()));
+  }
+  return Status::Ok();
+}
+
+Status Node::Start() {
+  {
+    std::lock_guard lock(mutex_);
+    if (started_) {
+      return Status::FailedPrecondition("the node was started before");
+    }
+    started_ = true;
+  }
+  network::TransportConfig config;
+  config.network_id = options_.genesis.network_id;
+  config.listen_host = options_.listen_host;
+  config.listen_port = options_.listen_port;
+  config.validators = ConsensusConfigOf(options_.genesis).validators;
+  config.peers = options_.peers;
+  transport_ = std::make_unique<network::PeerTransport>(std::move(config), CopyKey(key_),
+                                                        events_.Handlers());
+  if (Status status = transport_->Start(); !status.ok()) {
+    return status;
+  }
+  spdlog::info("event=node_started replica={} height={} port={}", replica_->index(),
+               store_->height(), transport_->listen_port());
+  Apply(replica_->Start(NowMs()));
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+void Node::Stop() {
+  if (transport_ != nullptr) {
+    // The transport goes first, so no handler pushes into events_ after the thread ends.
+    transport_->Stop();
+  }
+  stopping_.store(true);
+  if (thread_.joinable()) {
+    thread_.join();
+    spdlog::info("event=node_stopped replica={} height={}", replica_->index(), store_->height());
+  }
+}
+
+void Node::Submit(Bytes transaction) {
+  std::lock_guard lock(mutex_);
+  client_requests_.push_back(std::move(transaction));
+}
+
+Status Node::SetPeerAddress(const network::PeerAddress& address) {
+  if (transport_ == nullptr) {
+    return Status::FailedPrecondition("the node is not started");
+  }
+  return transport_->SetPeerAddress(address);
+}
+
+uint16_t Node::listen_port() const {
+  return transport_ == nullptr ? 0 : transport_->listen_port();
+}
+
+NodeSnapshot Node::Snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+void Node::Run() {
+  while (!stopping_.load()) {
+    RunOnce();
+    std::lock_guard lock(mutex_);
+    if (snapshot_.failed) {
+      return;
+    }
+  }
+}
+
+void Node::RunOnce() {
+  std::deque<Bytes> requests;
+  {
+    std::lock_guard lock(mutex_);
+    requests.swap(client_requests_);
+  }
+  for (Bytes& request : requests) {
+    Apply(replica_->OnClientRequest(request, NowMs()));
+  }
+
+  FireDueTimers();
+
+  std::chrono::milliseconds wait = std::min(TimeToNextTimer(), kMaxIdleWait);
+  std::optional<network::TransportEvent> event = events_.PopFor(wait);
+  while (event.has_value()) {
+    if (event->kind == network::TransportEvent::Kind::kMessage) {
+      Apply(replica_->OnMessage(event->message, NowMs()));
+    }
+    event = events_.PopFor(std::chrono::milliseconds(0));
+  }
+}
+
+void Node::FireDueTimers() {
+  for (size_t slot = 0; slot < timers_.size(); ++slot) {
+    if (timers_[slot].has_value() && *timers_[slot] <= std::chrono::steady_clock::now()) {
+      timers_[slot].reset();
+      Apply(replica_->OnTimer(static_cast<consensus::TimerKind>(slot), NowMs()));
+    }
+  }
+}
+
+std::chrono::milliseconds Node::TimeToNextTimer() const {
+  SteadyTime now = std::chrono::steady_clock::now();
+  std::chrono::milliseconds wait = kMaxIdleWait;
+  for (const std::optional<SteadyTime>& deadline : timers_) {
+    if (deadline.has_value()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now);
+      wait = std::min(wait, std::max(left, std::chrono::milliseconds(0)));
+    }
+  }
+  return wait;
+}
+
+void Node::PublishSnapshot() {
+  std::lock_guard lock(mutex_);
+  snapshot_.height = store_->height();
+  snapshot_.view = replica_->view();
+  snapshot_.last_header = store_->last_header().value_or(ledger::BlockHeader{});
+  snapshot_.pending_requests = replica_->pending_requests();
+}
+
+uint64_t Node::NowMs() {
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count());
+}
+
+}  // namespace imledger::node

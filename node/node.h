@@ -1,0 +1,162 @@
+// Node: one imledger replica wired end to end.
+//
+// A Node owns the block store (one LevelDB for blocks, contracts state and consensus records),
+// the contracts engine, the PBFT replica and the peer transport. One thread, the replica
+// thread, owns the replica, the engine and the store: it drains the transport's event queue,
+// the client-request queue and the timer deadlines, and applies the replica's actions in the
+// order returned (docs/node.md lists the wiring). Every block reaches disk in one synced write
+// with its certificate, log leaves, state writes and consensus records, so a restarted node
+// resumes at the last whole block. Open, Start and Stop belong to the owning thread; Submit,
+// SetPeerAddress, listen_port and Snapshot are thread-safe once Start returned.
+
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <leveldb/write_batch.h>
+
+#include "base/bytes.h"
+#include "base/status.h"
+#include "consensus/replica.h"
+#include "contracts/engine.h"
+#include "contracts/genesis.h"
+#include "crypto/ed25519.h"
+#include "ledger/block.h"
+#include "ledger/block_store.h"
+#include "network/event_queue.h"
+#include "network/peer_transport.h"
+#include "node/replica_store.h"
+
+namespace imledger::node {
+
+struct NodeOptions {
+  std::filesystem::path data_path;  // The LevelDB folder; created at first start.
+  contracts::Genesis genesis;
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 0;  // 0 picks an ephemeral port.
+  // Where to dial the other validators; a peer with port 0 is set later with SetPeerAddress.
+  std::vector<network::PeerAddress> peers;
+};
+
+// What the node last committed, copied out under a lock.
+struct NodeSnapshot {
+  uint64_t height = 0;
+  uint64_t view = 0;
+  ledger::BlockHeader last_header;  // All zero at height 0.
+  uint64_t pending_requests = 0;
+  bool failed = false;  // The replica thread stopped on a storage or execution error.
+};
+
+class Node {
+ public:
+  // Opens the store in options.data_path, applies the genesis at first start and restores the
+  // replica from its stored records. Fails when `key` is not a genesis validator, the genesis
+  // differs from the stored one, or the store is unreadable or inconsistent.
+  static Result<std::unique_ptr<Node>> Open(NodeOptions options, crypto::SecretKey key);
+
+  // Stops the node if it is running.
+  ~Node();
+
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Starts the transport and the replica thread. Fails when the listen address cannot be
+  // bound or the node was started before.
+  Status Start();
+
+  // Stops the transport, then the replica thread; submitted requests not yet handed to the
+  // replica are dropped. Idempotent.
+  void Stop();
+
+  // Queues an encoded transaction for the replica. Invalid transactions are dropped by the
+  // replica, which counts them; the result of a valid one is its log leaf once committed.
+  // NOTE: this queue has no bound of its own. The replica thread empties it every 2 ms into
+  // the replica, which bounds pending requests, but a stalled thread lets it grow.
+  void Submit(Bytes transaction);
+
+  Status SetPeerAddress(const network::PeerAddress& address);
+
+  // The bound port, once Start succeeded.
+  uint16_t listen_port() const;
+
+  NodeSnapshot Snapshot() const;
+
+  const crypto::PublicKey& public_key() const { return public_key_; }
+
+ private:
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
+  // The result of the latest ExecuteAction, written only if its block commits.
+  struct TentativeBlock {
+    uint64_t height = 0;
+    ledger::BlockHeader header;
+    std::vector<Bytes> transactions;
+    std::vector<ledger::LogLeaf> entries;
+    leveldb::WriteBatch state_writes;
+  };
+
+  Node(NodeOptions options, crypto::SecretKey key, std::unique_ptr<ledger::BlockStore> store);
+
+  Status OpenReplica();
+  void Run();
+  void RunOnce();
+  void FireDueTimers();
+  std::chrono::milliseconds TimeToNextTimer() const;
+
+  // node_actions.cc: one function per action kind.
+  // Applies `actions` in order. An action that answers the replica (Execute, ReadBlocks)
+  // applies the replica's reply before the next action of the list, as the replica expects.
+  void Apply(consensus::Actions actions);
+  Status ApplyOne(consensus::Action& action);
+  Status Execute(const consensus::ExecuteAction& execute);
+  Result<TentativeBlock> ExecuteOnCommitted(uint64_t height, uint64_t view, uint64_t time_ms,
+                                            std::vector<Bytes> transactions);
+  Status CommitBlock(consensus::CommitBlockAction& commit);
+  Status ReadBlocks(const consensus::ReadBlocksAction& read);
+  void SetTimer(const consensus::SetTimerAction& timer);
+  void Send(uint32_t to, Bytes message);
+  void Fail(const Status& status);
+  void PublishSnapshot();
+  bool failed() const;
+
+  static uint64_t NowMs();
+
+  const NodeOptions options_;
+  const crypto::SecretKey key_;
+  const crypto::PublicKey public_key_;
+
+  // Owned by the replica thread once Start returned.
+  std::unique_ptr<ledger::BlockStore> store_;
+  std::unique_ptr<contracts::Engine> engine_;
+  std::unique_ptr<LevelDbReplicaStore> replica_store_;
+  std::unique_ptr<consensus::Replica> replica_;
+  std::optional<TentativeBlock> tentative_;
+  std::array<std::optional<SteadyTime>, consensus::kTimerKindCount> timers_;
+
+  // Thread-safe.
+  network::EventQueue events_;
+  std::unique_ptr<network::PeerTransport> transport_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+
+  mutable std::mutex mutex_;
+  std::deque<Bytes> client_requests_;  // Guarded by mutex_.
+  NodeSnapshot snapshot_;              // Guarded by mutex_.
+  bool started_ = false;               // Guarded by mutex_.
+};
+
+// The consensus configuration that `genesis` sets: validators in genesis order, batch size
+// and delay, checkpoint interval and request timeout.
+consensus::Config ConsensusConfigOf(const contracts::Genesis& genesis);
+
+}  // namespace imledger::node

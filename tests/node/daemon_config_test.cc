@@ -1,0 +1,97 @@
+// ParseDaemonConfig and PeersToDial: the imledgerd configuration file.
+
+#include "node/daemon_config.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "crypto/encoding.h"
+#include "tests/contracts/test_identities.h"
+
+namespace imledger::node {
+namespace {
+
+using contracts::testing::KeyNamed;
+
+const std::filesystem::path kBase = "/etc/imledger";
+
+std::string KeyHex(std::string_view name) {
+  return crypto::HexEncode(KeyNamed(name).public_key().view());
+}
+
+TEST(DaemonConfigTest, ParsesEveryOption) {
+  std::string text = R"({"key_file": "keys/v0.key", "genesis_file": "/srv/genesis.json",
+      "data_dir": "data", "listen_host": "127.0.0.1", "listen_port": 7401,
+      "peers": [{"public_key": ")" +
+                     KeyHex("validator-1") + R"(", "host": "127.0.0.1", "port": 7402}]})";
+
+  Result<DaemonConfig> config = ParseDaemonConfig(text, kBase);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->key_file, kBase / "keys/v0.key");
+  EXPECT_EQ(config->genesis_file, std::filesystem::path("/srv/genesis.json"));
+  EXPECT_EQ(config->data_dir, kBase / "data");
+  EXPECT_EQ(config->listen_host, "127.0.0.1");
+  EXPECT_EQ(config->listen_port, 7401);
+  ASSERT_TRUE(config->peers.has_value());
+  ASSERT_EQ(config->peers->size(), 1u);
+  EXPECT_EQ((*config->peers)[0].public_key, KeyNamed("validator-1").public_key());
+  EXPECT_EQ((*config->peers)[0].port, 7402);
+}
+
+TEST(DaemonConfigTest, ErrorsNameBadOption) {
+  struct Case {
+    std::string text;
+    std::string option;
+  };
+
+  const std::string required = R"("key_file": "k", "genesis_file": "g", "data_dir": "d")";
+  const Case cases[] = {
+      {R"({"genesis_file": "g", "data_dir": "d"})", "\"key_file\" is missing"},
+      {R"({"key_file": 7, "genesis_file": "g", "data_dir": "d"})", "\"key_file\" must be"},
+      {"{" + required + R"(, "listen_port": 70000})", "\"listen_port\" must be"},
+      {"{" + required + R"(, "listen_port": -1})", "\"listen_port\" must be"},
+      {"{" + required + R"(, "listen_host": ""})", "\"listen_host\" must be"},
+      {"{" + required + R"(, "color": "blue"})", "\"color\" is not a known option"},
+      {"{" + required + R"(, "peers": {}})", "\"peers\" must be an array"},
+      {"{" + required + R"(, "peers": [{"public_key": "00", "host": "h", "port": 1}]})",
+       "\"peers[0].public_key\" is invalid"},
+      {"{" + required + R"(, "peers": [{"public_key": ")" + KeyHex("validator-1") +
+           R"(", "host": "h"}]})",
+       "\"peers[0].port\" is missing"},
+      {"{" + required + R"(, "peers": [{"public_key": ")" + KeyHex("validator-1") +
+           R"(", "host": "h", "port": 1, "weight": 2}]})",
+       "\"peers[0].weight\" is not a known option"},
+  };
+  for (const Case& test_case : cases) {
+    Result<DaemonConfig> config = ParseDaemonConfig(test_case.text, kBase);
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << test_case.text;
+    EXPECT_NE(config.status().message().find(test_case.option), std::string::npos)
+        << config.status().message();
+  }
+}
+
+TEST(DaemonConfigTest, RejectsTextThatIsNotObject) {
+  Result<DaemonConfig> config = ParseDaemonConfig("[1, 2", kBase);
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(DaemonConfigTest, PeersDefaultToGenesisValidators) {
+  Result<DaemonConfig> config =
+      ParseDaemonConfig(R"({"key_file": "k", "genesis_file": "g", "data_dir": "d"})", kBase);
+  ASSERT_TRUE(config.ok());
+
+  Result<std::vector<network::PeerAddress>> peers =
+      PeersToDial(*config, contracts::testing::TestGenesis(), KeyNamed("validator-1").public_key());
+  ASSERT_TRUE(peers.ok()) << peers.status().ToString();
+  ASSERT_EQ(peers->size(), 3u);
+  EXPECT_EQ((*peers)[0].public_key, KeyNamed("validator-0").public_key());
+  EXPECT_EQ((*peers)[0].host, "127.0.0.1");
+  EXPECT_EQ((*peers)[0].port, 7401);
+  EXPECT_EQ((*peers)[1].public_key, KeyNamed("validator-2").public_key());
+  EXPECT_EQ((*peers)[1].port, 7403);
+  EXPECT_EQ((*peers)[2].port, 7404);
+}
+
+}  // namespace
+}  // namespace imledger::node
