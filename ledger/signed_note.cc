@@ -84,6 +84,11 @@ Result<uint32_t> ParseKeyIdHex(std::string_view text, std::string_view what) {
     return Status::InvalidArgument(std::string(what) + " key ID \"" + std::string(text) +
                                    "\" is not 8 hex digits");
   }
+  // Only lowercase, as key IDs are written, so one verifier key has one text form.
+  if (text.find_first_of("ABCDEF") != std::string_view::npos) {
+    return Status::InvalidArgument(std::string(what) + " key ID \"" + std::string(text) +
+                                   "\" has uppercase hex digits; write them in lowercase");
+  }
   Result<Bytes> bytes = crypto::HexDecode(text, std::string(what) + " key ID");
   if (!bytes.ok()) {
     return bytes.status();

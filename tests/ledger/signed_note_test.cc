@@ -217,6 +217,8 @@ TEST(SignedNoteTest, MalformedVerifierKeysAreRejected) {
        "verifier public key does not start with algorithm byte 0x01 (Ed25519)"},
       {"example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3Q==",
        "verifier public key has 30 key bytes; Ed25519 needs 32"},
+      {"example.com/foo+530D903A+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+       "verifier key ID \"530D903A\" has uppercase hex digits; write them in lowercase"},
       {" +530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
        "verifier key: key name \" \" contains white space"},
   };
