@@ -20,7 +20,7 @@ namespace imledger::cli {
 
 namespace {
 
-// A signed checkpoint is a few hundred bytes per validator; anything larger is not one.
+// A signed checkpoint takes about 150 bytes per validator, so 1 MiB is far more than any needs.
 constexpr size_t kMaxCheckpointBytes = 1 << 20;
 
 struct CheckpointOptions {
@@ -35,7 +35,7 @@ int InvalidInput(const std::string& message) {
   return kExitInvalidInput;
 }
 
-// Reads one verifier key per line; blank lines and lines starting with '#' are skipped.
+// Reads one verifier key per line, skipping blank lines and lines that start with '#'.
 Result<std::vector<ledger::NoteVerifier>> ReadVerifierKeys(std::istream& in) {
   std::vector<ledger::NoteVerifier> verifiers;
   std::string line;
@@ -117,7 +117,7 @@ int RunVerify(const CheckpointOptions& options) {
   if (input.size() > kMaxCheckpointBytes) {
     return InvalidInput("standard input is larger than 1 MiB; a checkpoint is much smaller");
   }
-  // Malformed input exits 2; a well-formed checkpoint that fails any check exits 1.
+  // Malformed input exits 2, and a well-formed checkpoint that fails any check exits 1.
   Result<ledger::SignedNote> note = ledger::ParseSignedNote(input);
   if (!note.ok()) {
     return InvalidInput(note.status().message());

@@ -67,8 +67,8 @@ Result<SignedNote> SignCheckpoint(const Checkpoint& checkpoint,
 
 // Parses a signed checkpoint and checks that its origin is `network_id` and that at least
 // `quorum` distinct validators in `validators` signed it. Signatures from other keys are
-// ignored; a failing signature from a validator key rejects the checkpoint (Unauthenticated),
-// as does a quorum that is not reached.
+// ignored. A failing signature from a validator key rejects the checkpoint (Unauthenticated),
+// and so does a quorum that is not reached.
 Result<Checkpoint> VerifyCheckpoint(std::string_view signed_checkpoint, std::string_view network_id,
                                     std::span<const crypto::PublicKey> validators, size_t quorum);
 

@@ -59,7 +59,7 @@ std::optional<char32_t> DecodeUtf8(std::string_view text, size_t* position) {
   return code_point;
 }
 
-// The code points that Go's unicode.IsSpace reports, which key names must not contain.
+// The Unicode White_Space characters, the set Go's unicode.IsSpace tests. Key names contain none.
 bool IsUnicodeSpace(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
          (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
@@ -243,6 +243,7 @@ Result<NoteSigner> ParseSignerKey(std::string_view text) {
   if (Status status = CheckNoteKeyName(name); !status.ok()) {
     return Status::InvalidArgument("signer key: " + status.message());
   }
+
   Result<uint32_t> key_id = ParseKeyIdHex(text.substr(first + 1, second - first - 1), "signer");
   if (!key_id.ok()) {
     return key_id.status();
@@ -251,6 +252,7 @@ Result<NoteSigner> ParseSignerKey(std::string_view text) {
   if (!seed.ok()) {
     return seed.status();
   }
+
   Result<crypto::SecretKey> secret_key = crypto::SecretKey::FromSeed(seed.value());
   if (!secret_key.ok()) {
     return secret_key.status();
