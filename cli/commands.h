@@ -21,4 +21,6 @@ void AddKeysCommands(CLI::App& app);
 
 void AddStudyCommands(CLI::App& app);
 
+void AddCheckpointCommands(CLI::App& app);
+
 }  // namespace imledger::cli

@@ -16,6 +16,7 @@ int Run(int argc, char** argv) {
   imledger::cli::AddKeysCommands(app);
   imledger::cli::AddMerkleCommands(app);
   imledger::cli::AddStudyCommands(app);
+  imledger::cli::AddCheckpointCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -23,8 +23,8 @@ Language LanguageFromEnvironment() {
 }
 
 const Message* Find(std::string_view id) {
-  static const std::array<std::span<const Message>, 4> kTables = {
-      CommonMessages(), MerkleMessages(), KeysMessages(), StudyMessages()};
+  static const std::array<std::span<const Message>, 5> kTables = {
+      CommonMessages(), MerkleMessages(), KeysMessages(), StudyMessages(), CheckpointMessages()};
   for (std::span<const Message> table : kTables) {
     for (const Message& message : table) {
       if (message.id == id) {

@@ -36,5 +36,6 @@ std::span<const Message> CommonMessages();
 std::span<const Message> MerkleMessages();
 std::span<const Message> KeysMessages();
 std::span<const Message> StudyMessages();
+std::span<const Message> CheckpointMessages();
 
 }  // namespace imledger::cli
