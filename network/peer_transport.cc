@@ -26,6 +26,7 @@
 
 #include "network/backoff.h"
 #include "network/handshake.h"
+#include "network/listener.h"
 #include "network/peer_session.h"
 #include "network/rate_limited_log.h"
 #include "network/send_queue.h"
@@ -175,29 +176,11 @@ Status PeerTransport::Impl::Start() {
 }
 
 Status PeerTransport::Impl::Listen() {
-  boost::system::error_code error;
-  asio::ip::address address = asio::ip::make_address(config_.listen_host, error);
-  if (error) {
-    return Status::InvalidArgument("listen_host '" + config_.listen_host +
-                                   "' is not an IP address; use one such as 127.0.0.1");
+  Result<uint16_t> port = OpenListener(acceptor_, config_.listen_host, config_.listen_port);
+  if (!port.ok()) {
+    return port.status();
   }
-  asio::ip::tcp::endpoint endpoint(address, config_.listen_port);
-  acceptor_.open(endpoint.protocol(), error);
-  if (!error) {
-    acceptor_.set_option(asio::socket_base::reuse_address(true), error);
-  }
-  if (!error) {
-    acceptor_.bind(endpoint, error);
-  }
-  if (!error) {
-    acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  }
-  if (error) {
-    return Status::IoError("cannot listen on " + config_.listen_host + ":" +
-                           std::to_string(config_.listen_port) + ": " + error.message() +
-                           "; choose a free port");
-  }
-  listen_port_ = acceptor_.local_endpoint().port();
+  listen_port_ = *port;
   return Status::Ok();
 }
 
