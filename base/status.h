@@ -1,7 +1,7 @@
 // Status and Result<T>: how every fallible call in imledger reports failure.
 //
 // A Status is a code plus a message written for the person who must act on it: it names the
-// value that was wrong and says what to do. Byzantine or malformed input is always reported
+// value that was wrong and states what to do. Byzantine or malformed input is always reported
 // this way, never by an exception or an abort. Both types are values and thread-compatible.
 
 #pragma once
@@ -82,7 +82,7 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-// Result<T> holds either a T or a failed Status.
+// Result<T> contains either a T or a failed Status.
 template <typename T>
 class [[nodiscard]] Result {
  public:
@@ -94,7 +94,7 @@ class [[nodiscard]] Result {
 
   bool ok() const { return std::holds_alternative<T>(state_); }
 
-  // The failure; OK when the result holds a value.
+  // The failure, or OK when the result contains a value.
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(state_); }
 
   const T& value() const& {

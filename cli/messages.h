@@ -1,5 +1,5 @@
 // The message catalog for what a person reads from the CLI: English by default, Simplified
-// Chinese when the locale asks for it (LC_ALL, LC_MESSAGES or LANG starting with "zh").
+// Chinese when the locale selects it (LC_ALL, LC_MESSAGES or LANG starting with "zh").
 //
 // Each message has a stable id and one text per language; "{0}", "{1}", ... are replaced by
 // the arguments in order. Field terms (DICOM, PBFT, study, SOP) stay in English in both.

@@ -70,7 +70,7 @@ Bytes EncodeSignedMessage(const SignedMessage& message);
 
 Result<SignedMessage> DecodeSignedMessage(ByteView bytes, ledger::DecodeLimits limits);
 
-// What a block will contain, as first proposed. `view` and `time_ms` are those of the first
+// The contents of a block as first proposed. `view` and `time_ms` are those of the first
 // PrePrepare and stay unchanged when a later view re-proposes it, so every replica computes the
 // same block header whichever view the block commits in.
 struct Proposal {

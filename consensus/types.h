@@ -32,7 +32,7 @@ struct Request {
 };
 
 // Extracts and authenticates the client and nonce of a transaction. Must be deterministic: every
-// correct replica returns the same answer for the same bytes.
+// correct replica returns the same result for the same bytes.
 using RequestParser = std::function<Result<Request>(ByteView transaction)>;
 
 struct Config {
@@ -81,7 +81,7 @@ struct PersistAction {
   bool sync = true;  // Durable before the next action when set.
 };
 
-// Execute `transactions` tentatively on top of the last committed block and answer with
+// Execute `transactions` tentatively on top of the last committed block and report the result with
 // Replica::OnExecuted. A later ExecuteAction for the same height replaces the earlier result.
 struct ExecuteAction {
   uint64_t height = 0;

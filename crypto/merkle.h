@@ -26,7 +26,7 @@ Digest MerkleNodeHash(const Digest& left, const Digest& right);
 
 Digest MerkleEmptyRoot();
 
-// The hash of leaves [index << level, (index + 1) << level) of a tree that holds them all.
+// The hash of leaves [index << level, (index + 1) << level) of a tree that contains them all.
 class PerfectSubtreeReader {
  public:
   virtual ~PerfectSubtreeReader() = default;
@@ -44,7 +44,7 @@ Result<std::vector<Digest>> MerkleInclusionProof(const PerfectSubtreeReader& rea
 Result<std::vector<Digest>> MerkleConsistencyProof(const PerfectSubtreeReader& reader,
                                                    uint64_t size1, uint64_t size2);
 
-// RFC 9162 section 2.1.3.2. The error message says which check failed.
+// RFC 9162 section 2.1.3.2. The error message names the check that failed.
 Status VerifyMerkleInclusion(const Digest& leaf_hash, uint64_t index, uint64_t size,
                              std::span<const Digest> proof, const Digest& root);
 

@@ -12,7 +12,7 @@
 namespace imledger::network {
 
 // Opens, binds and listens `acceptor` on host:port (port 0 picks a free one) and returns the
-// bound port. The errors name the host or port and say what to change.
+// bound port. The errors name the host or port and state what to change.
 Result<uint16_t> OpenListener(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host,
                               uint16_t port);
 

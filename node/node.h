@@ -44,11 +44,11 @@ struct NodeOptions {
   contracts::Genesis genesis;
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 0;  // 0 picks an ephemeral port.
-  // Where to dial the other validators; a peer with port 0 is set later with SetPeerAddress.
+  // Addresses of the other validators. A peer with port 0 is set later with SetPeerAddress.
   std::vector<network::PeerAddress> peers;
 };
 
-// What the node last committed, copied out under a lock.
+// The node's last committed position, copied out under a lock.
 struct NodeSnapshot {
   uint64_t height = 0;
   uint64_t view = 0;
@@ -114,7 +114,7 @@ class Node {
   std::chrono::milliseconds TimeToNextTimer() const;
 
   // node_actions.cc: one function per action kind.
-  // Applies `actions` in order. An action that answers the replica (Execute, ReadBlocks)
+  // Applies `actions` in order. An action that reports back to the replica (Execute, ReadBlocks)
   // applies the replica's reply before the next action of the list, as the replica expects.
   void Apply(consensus::Actions actions);
   Status ApplyOne(consensus::Action& action);

@@ -26,7 +26,7 @@ ledger::BlockHeader ExecuteOnTop(const ledger::BlockHeader& previous,
   header.previous_hash = previous.height == 0 ? crypto::Digest{} : ledger::BlockHash(previous);
   header.time_ms = execute.time_ms;
   header.tree_size = previous.tree_size + execute.transactions.size();
-  // A hash chain over the length-prefixed transactions stands in for the Merkle log.
+  // A hash chain over the length-prefixed transactions replaces the Merkle log.
   crypto::Sha256 tree;
   tree.Update(previous.tree_root.view());
   for (const Bytes& transaction : execute.transactions) {
