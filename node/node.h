@@ -7,7 +7,7 @@
 // order returned (docs/node.md lists the wiring). Every block reaches disk in one synced write
 // with its certificate, log leaves, state writes and consensus records, so a restarted node
 // resumes at the last whole block. Open, Start and Stop belong to the owning thread; Submit,
-// SetPeerAddress, listen_port and Snapshot are thread-safe once Start returned.
+// SetPeerAddress, listen_port, Snapshot and reads through database() are thread-safe once Start returned.
 
 #pragma once
 
@@ -92,6 +92,12 @@ class Node {
   NodeSnapshot Snapshot() const;
 
   const crypto::PublicKey& public_key() const { return public_key_; }
+
+  const contracts::Genesis& genesis() const { return options_.genesis; }
+
+  // The node's database, for read-only queries from other threads (contracts::LedgerQueries
+  // with a snapshot). LevelDB reads are thread-safe; only the replica thread writes.
+  leveldb::DB* database() const { return store_->db(); }
 
  private:
   using SteadyTime = std::chrono::steady_clock::time_point;
