@@ -7,7 +7,8 @@
 // order returned (docs/node.md lists the wiring). Every block reaches disk in one synced write
 // with its certificate, log leaves, state writes and consensus records, so a restarted node
 // resumes at the last whole block. Open, Start and Stop belong to the owning thread; Submit,
-// SetPeerAddress, listen_port, Snapshot and reads through database() are thread-safe once Start returned.
+// SetPeerAddress, listen_port, Snapshot and reads through database() are thread-safe once Start
+// returned.
 
 #pragma once
 
