@@ -29,6 +29,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "I/O error";
     case StatusCode::kInternal:
       return "internal error";
+    case StatusCode::kResourceExhausted:
+      return "resource exhausted";
   }
   return "unknown status";
 }

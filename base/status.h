@@ -28,6 +28,7 @@ enum class StatusCode : uint8_t {
   kCorruption,  // Stored or received bytes are inconsistent with their format.
   kIoError,
   kInternal,
+  kResourceExhausted,  // A bounded queue or quota is full; retrying later may succeed.
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -67,6 +68,10 @@ class [[nodiscard]] Status {
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+
+  static Status ResourceExhausted(std::string m) {
+    return {StatusCode::kResourceExhausted, std::move(m)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
 

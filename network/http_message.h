@@ -21,6 +21,7 @@ inline constexpr std::string_view kErrorMethodNotAllowed = "method_not_allowed";
 inline constexpr std::string_view kErrorPayloadTooLarge = "payload_too_large";
 inline constexpr std::string_view kErrorHeaderTooLarge = "header_too_large";
 inline constexpr std::string_view kErrorInternal = "internal";
+inline constexpr std::string_view kErrorTimeout = "timeout";
 
 struct HttpRequest {
   std::string method;                              // Upper case, as sent: "GET", "POST".

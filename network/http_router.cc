@@ -49,11 +49,45 @@ bool Match(const std::vector<std::string>& pattern, const std::vector<std::strin
 
 }  // namespace
 
-void HttpRouter::Add(std::string method, std::string pattern, HttpHandler handler) {
-  routes_.push_back({std::move(method), SplitPath(pattern), std::move(handler)});
+HttpResponder::~HttpResponder() {
+  if (deliver_) {
+    (*this)(HttpResponse::Error(500, kErrorInternal, "the handler ended without a response"));
+  }
 }
 
-HttpResponse HttpRouter::Dispatch(HttpRequest& request) const {
+HttpResponder::HttpResponder(HttpResponder&& other) noexcept : deliver_(std::move(other.deliver_)) {
+  other.deliver_ = nullptr;
+}
+
+HttpResponder& HttpResponder::operator=(HttpResponder&& other) noexcept {
+  if (this != &other) {
+    if (deliver_) {
+      (*this)(HttpResponse::Error(500, kErrorInternal, "the handler ended without a response"));
+    }
+    deliver_ = std::move(other.deliver_);
+    other.deliver_ = nullptr;
+  }
+  return *this;
+}
+
+void HttpResponder::operator()(HttpResponse response) {
+  if (!deliver_) {
+    return;
+  }
+  Deliver deliver = std::move(deliver_);
+  deliver_ = nullptr;
+  deliver(std::move(response));
+}
+
+void HttpRouter::Add(std::string method, std::string pattern, HttpHandler handler) {
+  routes_.push_back({std::move(method), SplitPath(pattern), std::move(handler), nullptr});
+}
+
+void HttpRouter::AddAsync(std::string method, std::string pattern, AsyncHttpHandler handler) {
+  routes_.push_back({std::move(method), SplitPath(pattern), nullptr, std::move(handler)});
+}
+
+const HttpRouter::Route* HttpRouter::Find(HttpRequest& request, HttpResponse& error) const {
   std::vector<std::string> path = SplitPath(request.path);
   std::string allowed;
   for (const Route& route : routes_) {
@@ -66,21 +100,58 @@ HttpResponse HttpRouter::Dispatch(HttpRequest& request) const {
       continue;
     }
     request.path_params = std::move(params);
-    try {
-      return route.handler(request);
-    } catch (const std::exception& error) {
-      return HttpResponse::Error(500, kErrorInternal,
-                                 std::string("handler failed: ") + error.what());
-    }
+    return &route;
   }
   if (!allowed.empty()) {
-    HttpResponse response = HttpResponse::Error(
+    error = HttpResponse::Error(
         405, kErrorMethodNotAllowed,
         request.method + " is not allowed on " + request.path + "; use " + allowed);
-    response.headers.emplace_back("Allow", allowed);
-    return response;
+    error.headers.emplace_back("Allow", allowed);
+    return nullptr;
   }
-  return HttpResponse::Error(404, kErrorNotFound, "no route for " + request.path);
+  error = HttpResponse::Error(404, kErrorNotFound, "no route for " + request.path);
+  return nullptr;
+}
+
+void HttpRouter::Dispatch(HttpRequest request, HttpResponder responder) const {
+  HttpResponse error;
+  const Route* route = Find(request, error);
+  if (route == nullptr) {
+    responder(std::move(error));
+    return;
+  }
+  if (!route->async_handler) {
+    responder(Dispatch(request));
+    return;
+  }
+  // The handler takes the responder by value; when it throws, the responder's destructor
+  // inside the handler has already sent 500 internal.
+  try {
+    route->async_handler(std::move(request), std::move(responder));
+  } catch (const std::exception& thrown) {
+    responder(
+        HttpResponse::Error(500, kErrorInternal, std::string("handler failed: ") + thrown.what()));
+  }
+}
+
+HttpResponse HttpRouter::Dispatch(HttpRequest& request) const {
+  HttpResponse error;
+  const Route* route = Find(request, error);
+  if (route == nullptr) {
+    return error;
+  }
+  if (!route->handler) {
+    return HttpResponse::Error(500, kErrorInternal,
+                               request.path +
+                                   " has an asynchronous handler; dispatch it with a "
+                                   "responder");
+  }
+  try {
+    return route->handler(request);
+  } catch (const std::exception& thrown) {
+    return HttpResponse::Error(500, kErrorInternal,
+                               std::string("handler failed: ") + thrown.what());
+  }
 }
 
 }  // namespace imledger::network

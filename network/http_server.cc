@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -33,6 +34,14 @@ namespace {
 
 class HttpSession;
 
+// Whether the network thread still runs, for responders on other threads: while `running`
+// holds under `mutex`, posting to `io_context` is safe.
+struct ServerLiveness {
+  std::mutex mutex;
+  bool running = true;  // Guarded by mutex.
+  asio::io_context* io_context = nullptr;
+};
+
 // Server state a session uses, touched only on the network thread.
 struct SessionContext {
   const HttpServerConfig* config;
@@ -40,6 +49,7 @@ struct SessionContext {
   std::set<std::shared_ptr<HttpSession>>* sessions;
   const bool* stopping;
   asio::io_context* io_context;  // Stopped once the last session closes during Stop.
+  std::shared_ptr<ServerLiveness> liveness;
 };
 
 HttpRequest ToHttpRequest(http::request<http::string_body>&& beast_request) {
@@ -65,13 +75,18 @@ HttpRequest ToHttpRequest(http::request<http::string_body>&& beast_request) {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(asio::ip::tcp::socket socket, const SessionContext& context)
-      : stream_(std::move(socket)), context_(context) {}
+      : stream_(std::move(socket)), context_(context), handler_deadline_(*context.io_context) {}
 
   void Start() { DoRead(); }
 
   bool writing() const { return writing_; }
 
   void Close() {
+    if (closed_) {
+      return;
+    }
+    closed_ = true;
+    handler_deadline_.cancel();
     beast::error_code ignored;  // The peer may have closed first.
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -123,7 +138,53 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     bool keep_alive = parser_->get().keep_alive() && !*context_.stopping;
     HttpRequest request = ToHttpRequest(parser_->release());
-    Respond(context_.router->Dispatch(request), keep_alive);
+    Dispatch(std::move(request), keep_alive);
+  }
+
+  // Runs the route with a responder that posts back to this session. The request number ties
+  // a response to its request, so a response that arrives after the deadline answered in its
+  // place is discarded.
+  void Dispatch(HttpRequest request, bool keep_alive) {
+    uint64_t number = ++request_number_;
+    awaiting_response_ = true;
+    handler_deadline_.expires_after(std::chrono::milliseconds(context_.config->handler_timeout_ms));
+    handler_deadline_.async_wait([weak = weak_from_this(), number](beast::error_code error) {
+      std::shared_ptr<HttpSession> self = weak.lock();
+      if (error || self == nullptr) {
+        return;
+      }
+      self->OnHandlerResponse(
+          number,
+          HttpResponse::Error(504, kErrorTimeout,
+                              "the request was not answered within " +
+                                  std::to_string(self->context_.config->handler_timeout_ms) +
+                                  " ms; retry it"),
+          false);
+    });
+    std::shared_ptr<ServerLiveness> liveness = context_.liveness;
+    HttpResponder responder(
+        [weak = weak_from_this(), number, keep_alive, liveness](HttpResponse response) {
+          std::lock_guard lock(liveness->mutex);
+          if (!liveness->running) {
+            return;
+          }
+          asio::post(*liveness->io_context,
+                     [weak, number, keep_alive, response = std::move(response)]() mutable {
+                       if (std::shared_ptr<HttpSession> self = weak.lock()) {
+                         self->OnHandlerResponse(number, std::move(response), keep_alive);
+                       }
+                     });
+        });
+    context_.router->Dispatch(std::move(request), std::move(responder));
+  }
+
+  void OnHandlerResponse(uint64_t number, HttpResponse response, bool keep_alive) {
+    if (closed_ || !awaiting_response_ || number != request_number_) {
+      return;
+    }
+    awaiting_response_ = false;
+    handler_deadline_.cancel();
+    Respond(response, keep_alive && !*context_.stopping);
   }
 
   void Respond(const HttpResponse& response, bool keep_alive) {
@@ -167,6 +228,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   bool writing_ = false;
+  bool closed_ = false;
+  bool awaiting_response_ = false;
+  uint64_t request_number_ = 0;
+  asio::steady_timer handler_deadline_;
 };
 
 }  // namespace
@@ -174,7 +239,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 class HttpServer::Impl {
  public:
   Impl(HttpServerConfig config, HttpRouter router)
-      : config_(std::move(config)), router_(std::move(router)), acceptor_(io_context_) {}
+      : config_(std::move(config)),
+        router_(std::move(router)),
+        acceptor_(io_context_),
+        liveness_(std::make_shared<ServerLiveness>()) {
+    liveness_->io_context = &io_context_;
+  }
 
   Status Start();
   void Stop();
@@ -195,6 +265,7 @@ class HttpServer::Impl {
   std::set<std::shared_ptr<HttpSession>> sessions_;
   bool stopping_ = false;
   std::optional<asio::steady_timer> stop_deadline_;
+  std::shared_ptr<ServerLiveness> liveness_;  // Shared with responders.
 
   // Owner thread.
   bool started_ = false;
@@ -234,7 +305,7 @@ void HttpServer::Impl::DoAccept() {
     if (error) {
       spdlog::warn("event=http_accept_failed error=\"{}\"", error.message());
     } else {
-      SessionContext context{&config_, &router_, &sessions_, &stopping_, &io_context_};
+      SessionContext context{&config_, &router_, &sessions_, &stopping_, &io_context_, liveness_};
       auto session = std::make_shared<HttpSession>(std::move(socket), context);
       sessions_.insert(session);
       session->Start();
@@ -268,6 +339,10 @@ void HttpServer::Impl::Stop() {
   }
   asio::post(io_context_, [this] { BeginStop(); });
   thread_.join();
+  {
+    std::lock_guard lock(liveness_->mutex);
+    liveness_->running = false;
+  }
   spdlog::info("event=http_stopped listen={}:{}", config_.listen_host, listen_port_.load());
 }
 

@@ -7,8 +7,13 @@
 // deadline is dropped, so it holds a socket for at most that long. Stop closes idle
 // connections at once and lets a response being written finish within write_timeout_ms.
 //
+// An asynchronous route's responder posts its response to the network thread. While the
+// connection waits for it, handler_timeout_ms bounds the wait: past it the client gets
+// 504 timeout and a late response is discarded. A response for a connection that closed
+// meanwhile, or for a server that stopped, is discarded too.
+//
 // Threading: one network thread runs every connection and every handler; Start, Stop and
-// listen_port may be called from any one owner thread.
+// listen_port may be called from any one owner thread; responders from any thread.
 
 #pragma once
 
@@ -29,6 +34,8 @@ struct HttpServerConfig {
   size_t max_header_bytes = 16u << 10;
   uint32_t read_timeout_ms = 10000;   // From the first byte wait to the end of the body.
   uint32_t write_timeout_ms = 10000;  // For one response.
+  // From the dispatch of a request to the response of an asynchronous handler.
+  uint32_t handler_timeout_ms = 70000;
 };
 
 class HttpServer {
