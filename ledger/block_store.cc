@@ -1,5 +1,7 @@
 #include "ledger/block_store.h"
 
+#include <set>
+
 #include <leveldb/cache.h>
 
 #include "ledger/keys.h"
@@ -9,6 +11,13 @@ namespace imledger::ledger {
 std::string CertificateKey(uint64_t height) {
   std::string key = "C";
   AppendBigEndian64(key, height);
+  return key;
+}
+
+std::string TransactionIndexKey(const crypto::Digest& transaction_id) {
+  std::string key = "T";
+  key.append(reinterpret_cast<const char*>(transaction_id.bytes.data()),
+             transaction_id.bytes.size());
   return key;
 }
 
@@ -105,6 +114,9 @@ Status BlockStore::Append(const CommitCertificate& certificate, std::span<const 
                                       " but its entries give " + preview.Root().ToHex());
   }
 
+  if (Status status = IndexTransactions(header, entries, batch); !status.ok()) {
+    return status;
+  }
   batch.Put(CertificateKey(header.height), BytesSlice(EncodeCommitCertificate(certificate)));
   PutVarintRecord(batch, kHeightKey, header.height);
   if (extra != nullptr) {
@@ -120,6 +132,34 @@ Status BlockStore::Append(const CommitCertificate& certificate, std::span<const 
   log_ = std::move(preview);
   height_ = header.height;
   last_header_ = header;
+  return Status::Ok();
+}
+
+Status BlockStore::IndexTransactions(const BlockHeader& header, std::span<const LogLeaf> entries,
+                                     leveldb::WriteBatch& batch) const {
+  uint64_t first_log_index = header.tree_size - entries.size();
+  std::set<crypto::Digest> indexed;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    crypto::Digest id = crypto::Sha256Of(entries[i].transaction);
+    if (!indexed.insert(id).second) {
+      continue;
+    }
+    std::string key = TransactionIndexKey(id);
+    std::string existing;
+    leveldb::Status found = db_->Get(leveldb::ReadOptions(), key, &existing);
+    if (found.ok()) {
+      continue;
+    }
+    if (!found.IsNotFound()) {
+      return Status::IoError("cannot read the index of transaction " + id.ToHex() + ": " +
+                             found.ToString());
+    }
+    Encoder encoder;
+    encoder.PutVarint(header.height);
+    encoder.PutVarint(i);
+    encoder.PutVarint(first_log_index + i);
+    batch.Put(key, BytesSlice(encoder.bytes()));
+  }
   return Status::Ok();
 }
 

@@ -4,7 +4,11 @@
 // leaves from the previous block's tree size up to its own. Append writes the certificate, the
 // leaves, the log nodes, the new height and any writes the caller adds (the contracts' state)
 // in one synced LevelDB write batch, so after a crash the store reopens at the last block that
-// was written whole and never at a block that is half there. Not thread-safe: one owner.
+// was written whole and never at a block that is half there. The same batch indexes each
+// leaf's transaction under ('T', SHA-256 of the transaction bytes) -> (height, index in the
+// block, log index), keeping the first occurrence, so a replayed copy that was committed and
+// rejected later never hides the original. Not thread-safe: one owner; other threads read
+// committed data through LedgerReader (ledger_reader.h).
 
 #pragma once
 
@@ -74,6 +78,8 @@ class BlockStore {
 
   Status CheckExtends(const BlockHeader& header, uint64_t entry_count) const;
   MerkleLog PreviewAppend(std::span<const LogLeaf> entries, leveldb::WriteBatch& batch) const;
+  Status IndexTransactions(const BlockHeader& header, std::span<const LogLeaf> entries,
+                           leveldb::WriteBatch& batch) const;
 
   std::unique_ptr<leveldb::Cache> cache_;  // Must outlive db_, which uses it.
   std::unique_ptr<leveldb::DB> db_;
@@ -84,6 +90,7 @@ class BlockStore {
 };
 
 std::string CertificateKey(uint64_t height);
+std::string TransactionIndexKey(const crypto::Digest& transaction_id);
 inline constexpr std::string_view kHeightKey = "Mheight";
 
 }  // namespace imledger::ledger
