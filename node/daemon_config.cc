@@ -1,5 +1,6 @@
 #include "node/daemon_config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -38,6 +39,101 @@ Result<uint16_t> PortOf(const Json& value, std::string_view option) {
 std::filesystem::path Resolve(const std::filesystem::path& base_dir, const std::string& path) {
   std::filesystem::path result(path);
   return result.is_absolute() ? result : base_dir / result;
+}
+
+Result<uint64_t> NumberOf(const Json& value, std::string_view option, uint64_t min, uint64_t max,
+                          std::string_view unit) {
+  if (!value.is_number_unsigned() || value.get<uint64_t>() < min || value.get<uint64_t>() > max) {
+    return Invalid(option, "must be an integer from " + std::to_string(min) + " to " +
+                               std::to_string(max) + std::string(unit));
+  }
+  return value.get<uint64_t>();
+}
+
+bool IsLogLevel(std::string_view level) {
+  for (std::string_view known : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (level == known) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsEnvironmentName(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) {
+    return false;
+  }
+  for (char c : name) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The API, queue, logging and key options; each is optional.
+Status ParseServiceOptions(const Json& root, DaemonConfig& config) {
+  if (root.contains("api_host")) {
+    Result<std::string> host = RequiredText(root, "api_host");
+    if (!host.ok()) {
+      return host.status();
+    }
+    config.api_host = *host;
+  }
+  if (root.contains("api_port")) {
+    Result<uint16_t> port = PortOf(root["api_port"], "api_port");
+    if (!port.ok()) {
+      return port.status();
+    }
+    config.api_port = *port;
+  }
+
+  struct NumberOption {
+    const char* name;
+    uint64_t min;
+    uint64_t max;
+    const char* unit;
+    uint64_t* target;
+  };
+
+  uint64_t read_timeout_ms = config.api_read_timeout_ms;
+  uint64_t write_timeout_ms = config.api_write_timeout_ms;
+  for (const NumberOption& option :
+       {NumberOption{"max_pending_requests", 1, 1'000'000, " requests",
+                     &config.max_pending_requests},
+        NumberOption{"api_max_body_bytes", 1024, 64u << 20, " bytes", &config.api_max_body_bytes},
+        NumberOption{"api_read_timeout_ms", 100, 600'000, " ms", &read_timeout_ms},
+        NumberOption{"api_write_timeout_ms", 100, 600'000, " ms", &write_timeout_ms}}) {
+    if (!root.contains(option.name)) {
+      continue;
+    }
+    Result<uint64_t> value =
+        NumberOf(root[option.name], option.name, option.min, option.max, option.unit);
+    if (!value.ok()) {
+      return value.status();
+    }
+    *option.target = *value;
+  }
+  config.api_read_timeout_ms = static_cast<uint32_t>(read_timeout_ms);
+  config.api_write_timeout_ms = static_cast<uint32_t>(write_timeout_ms);
+  if (root.contains("log_level")) {
+    Result<std::string> level = RequiredText(root, "log_level");
+    if (!level.ok() || !IsLogLevel(*level)) {
+      return Invalid("log_level",
+                     "must be one of trace, debug, info, warn, error, critical or off");
+    }
+    config.log_level = *level;
+  }
+  if (root.contains("key_passphrase_env")) {
+    Result<std::string> name = RequiredText(root, "key_passphrase_env");
+    if (!name.ok() || !IsEnvironmentName(*name)) {
+      return Invalid("key_passphrase_env",
+                     "must name an environment variable: letters, digits and '_', not starting "
+                     "with a digit");
+    }
+    config.key_passphrase_env = *name;
+  }
+  return Status::Ok();
 }
 
 Result<network::PeerAddress> ParsePeer(const Json& peer, size_t index) {
@@ -116,9 +212,22 @@ Result<DaemonConfig> ParseDaemonConfig(std::string_view json_text,
     return Status::InvalidArgument("the configuration is not a JSON object");
   }
   for (const auto& [key, value] : root.items()) {
-    if (key != "key_file" && key != "genesis_file" && key != "data_dir" && key != "listen_host" &&
-        key != "listen_port" && key != "peers") {
-      return Invalid(key, "is not a known option");
+    static constexpr std::string_view kKnown[] = {"key_file",
+                                                  "genesis_file",
+                                                  "data_dir",
+                                                  "listen_host",
+                                                  "listen_port",
+                                                  "peers",
+                                                  "api_host",
+                                                  "api_port",
+                                                  "max_pending_requests",
+                                                  "log_level",
+                                                  "key_passphrase_env",
+                                                  "api_max_body_bytes",
+                                                  "api_read_timeout_ms",
+                                                  "api_write_timeout_ms"};
+    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+      return Invalid(key, "is not a known option; docs/operations.md lists the options");
     }
   }
 
@@ -150,6 +259,9 @@ Result<DaemonConfig> ParseDaemonConfig(std::string_view json_text,
     if (Status status = ParsePeers(root["peers"], config); !status.ok()) {
       return status;
     }
+  }
+  if (Status status = ParseServiceOptions(root, config); !status.ok()) {
+    return status;
   }
   return config;
 }

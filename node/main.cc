@@ -1,12 +1,15 @@
 // imledgerd: runs one imledger validator node until SIGINT or SIGTERM.
 //
 // Usage: imledgerd --config FILE (daemon_config.h describes the file). The daemon loads the key
-// and the genesis, opens or creates the data folder, starts the replica and its peer transport,
-// and stops them cleanly on a signal. The HTTP API is not served yet. Exit status: 0 after a
-// clean stop, 2 for an invalid configuration, 1 when the node cannot start.
+// and the genesis, opens or creates the data folder, starts the replica, its peer transport and
+// the HTTP API (docs/api.md). On SIGINT or SIGTERM it stops accepting HTTP requests, stops the
+// node (the block being written finishes) and closes the store. Exit status: 0 after a clean
+// stop, 2 for an invalid configuration, 1 when the node or the API cannot start.
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +17,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include "api/api_server.h"
 #include "contracts/genesis.h"
 #include "crypto/key_file.h"
 #include "node/daemon_config.h"
@@ -49,8 +53,21 @@ int Run(const std::string& config_path) {
   if (!config.ok()) {
     return Fail(kExitBadConfig, config.status());
   }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  std::optional<std::string> passphrase;
+  if (!config->key_passphrase_env.empty()) {
+    const char* value = std::getenv(config->key_passphrase_env.c_str());
+    if (value == nullptr) {
+      return Fail(kExitBadConfig,
+                  imledger::Status::InvalidArgument(
+                      "config option \"key_passphrase_env\": the environment variable " +
+                      config->key_passphrase_env +
+                      " is not set; export it with the key file's passphrase"));
+    }
+    passphrase = value;
+  }
   imledger::Result<imledger::crypto::SecretKey> key =
-      imledger::crypto::ReadKeyFile(config->key_file.string());
+      imledger::crypto::ReadKeyFile(config->key_file.string(), passphrase);
   if (!key.ok()) {
     return Fail(kExitBadConfig, imledger::Status::InvalidArgument("config option \"key_file\": " +
                                                                   key.status().ToString()));
@@ -74,6 +91,7 @@ int Run(const std::string& config_path) {
   options.listen_host = config->listen_host;
   options.listen_port = config->listen_port;
   options.peers = std::move(*peers);
+  options.max_pending_requests = config->max_pending_requests;
   imledger::Result<std::unique_ptr<imledger::node::Node>> node =
       imledger::node::Node::Open(std::move(options), std::move(*key));
   if (!node.ok()) {
@@ -82,11 +100,29 @@ int Run(const std::string& config_path) {
   if (imledger::Status started = (*node)->Start(); !started.ok()) {
     return Fail(kExitStartFailed, started);
   }
+  imledger::api::ApiServerOptions api_options;
+  api_options.listen_host = config->api_host;
+  api_options.listen_port = config->api_port;
+  api_options.max_body_bytes = config->api_max_body_bytes;
+  api_options.read_timeout_ms = config->api_read_timeout_ms;
+  api_options.write_timeout_ms = config->api_write_timeout_ms;
+  imledger::api::ApiServer api(**node, api_options);
+  if (imledger::Status started = api.Start(); !started.ok()) {
+    (*node)->Stop();
+    return Fail(kExitStartFailed,
+                imledger::Status(started.code(),
+                                 "config options \"api_host\"/\"api_port\": " + started.message()));
+  }
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  spdlog::info("event=imledgerd_stopping signal={}", signal_number);
+  spdlog::info("event=imledgerd_stopping signal={} height={}", signal_number,
+               (*node)->Snapshot().height);
+  api.Stop();
   (*node)->Stop();
+  uint64_t height = (*node)->Snapshot().height;
+  node->reset();  // Closes the store.
+  spdlog::info("event=imledgerd_stopped height={}", height);
   return 0;
 }
 

@@ -5,7 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "contracts/transaction.h"
 #include "crypto/encoding.h"
+#include "ledger/checkpoint.h"
 #include "node/request_parser.h"
 
 namespace imledger::node {
@@ -168,9 +170,74 @@ void Node::Stop() {
   }
 }
 
-void Node::Submit(Bytes transaction) {
+Status Node::Submit(Bytes transaction) {
+  Status checked = Status::Ok();
+  if (transaction.size() > contracts::kMaxTransactionBytes) {
+    checked = Status::OutOfRange("the transaction has " + std::to_string(transaction.size()) +
+                                 " bytes, above the limit of " +
+                                 std::to_string(contracts::kMaxTransactionBytes));
+  } else {
+    // The same parser the replica applies, so what passes here is what the replica accepts.
+    checked = ContractsRequestParser(options_.genesis.network_id)(transaction).status();
+  }
   std::lock_guard lock(mutex_);
+  if (checked.ok() &&
+      client_requests_.size() + snapshot_.pending_requests >= options_.max_pending_requests) {
+    checked = Status::ResourceExhausted(
+        "the node has " + std::to_string(options_.max_pending_requests) +
+        " requests waiting, its configured maximum (max_pending_requests); retry later");
+  }
+  if (!checked.ok()) {
+    submit_rejected_ += 1;
+    return checked;
+  }
   client_requests_.push_back(std::move(transaction));
+  return Status::Ok();
+}
+
+void Node::AddCommitObserver(CommitObserver observer) {
+  std::lock_guard lock(observers_mutex_);
+  observers_.push_back(std::move(observer));
+}
+
+NodeMetrics Node::Metrics() const {
+  NodeMetrics metrics;
+  {
+    std::lock_guard lock(mutex_);
+    metrics.committed_transactions = committed_transactions_;
+    metrics.replica_drops = replica_drops_;
+    metrics.submit_rejected = submit_rejected_;
+  }
+  if (transport_ != nullptr) {
+    metrics.transport = transport_->counters();
+    metrics.peers_connected = transport_->connected_peers();
+  }
+  return metrics;
+}
+
+Result<std::string> Node::SignCheckpointNote(uint64_t size, const crypto::Digest& root) const {
+  Result<ledger::Checkpoint> checkpoint =
+      ledger::MakeCheckpoint(options_.genesis.network_id, size, root);
+  if (!checkpoint.ok()) {
+    return checkpoint.status();
+  }
+  std::vector<crypto::SecretKey> keys;
+  keys.push_back(CopyKey(key_));
+  Result<ledger::SignedNote> note = ledger::SignCheckpoint(*checkpoint, keys);
+  if (!note.ok()) {
+    return note.status();
+  }
+  return ledger::FormatSignedNote(*note);
+}
+
+uint32_t Node::validator_index() const {
+  const std::vector<contracts::GenesisValidator>& validators = options_.genesis.validators;
+  for (size_t i = 0; i < validators.size(); ++i) {
+    if (validators[i].public_key == public_key_) {
+      return static_cast<uint32_t>(i);
+    }
+  }
+  return static_cast<uint32_t>(validators.size());
 }
 
 Status Node::SetPeerAddress(const network::PeerAddress& address) {
@@ -219,6 +286,7 @@ void Node::RunOnce() {
     }
     event = events_.PopFor(std::chrono::milliseconds(0));
   }
+  LogReplicaDrops();
 }
 
 void Node::FireDueTimers() {
@@ -243,11 +311,47 @@ std::chrono::milliseconds Node::TimeToNextTimer() const {
 }
 
 void Node::PublishSnapshot() {
+  if (replica_->view() != logged_view_) {
+    spdlog::info("event=view_changed replica={} height={} view={} previous_view={}",
+                 replica_->index(), store_->height(), replica_->view(), logged_view_);
+    logged_view_ = replica_->view();
+  }
   std::lock_guard lock(mutex_);
   snapshot_.height = store_->height();
   snapshot_.view = replica_->view();
   snapshot_.last_header = store_->last_header().value_or(ledger::BlockHeader{});
   snapshot_.pending_requests = replica_->pending_requests();
+  replica_drops_ = replica_->drops();
+}
+
+// Logs what the replica dropped since the last call, at most once per interval per reason.
+void Node::LogReplicaDrops() {
+  const consensus::DropCounters& drops = replica_->drops();
+  if (drops.Total() == logged_drops_.Total()) {
+    return;
+  }
+  std::pair<const char*, uint64_t> changes[] = {
+      {"malformed", drops.malformed - logged_drops_.malformed},
+      {"bad_signature", drops.bad_signature - logged_drops_.bad_signature},
+      {"wrong_view", drops.wrong_view - logged_drops_.wrong_view},
+      {"out_of_window", drops.out_of_window - logged_drops_.out_of_window},
+      {"invalid", drops.invalid - logged_drops_.invalid},
+      {"duplicate_request", drops.duplicate_request - logged_drops_.duplicate_request},
+      {"pending_full", drops.pending_full - logged_drops_.pending_full},
+  };
+  logged_drops_ = drops;
+  auto now = std::chrono::steady_clock::now();
+  for (const auto& [reason, count] : changes) {
+    uint64_t suppressed = 0;
+    if (count > 0 && drop_log_.Allow(reason, now, suppressed)) {
+      spdlog::warn(
+          "event=messages_rejected replica={} height={} view={} reason={} count={} "
+          "suppressed={}",
+          replica_->index(), store_->height(), replica_->view(), reason, count, suppressed);
+    }
+  }
+  std::lock_guard lock(mutex_);
+  replica_drops_ = drops;
 }
 
 uint64_t Node::NowMs() {

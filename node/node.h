@@ -6,9 +6,10 @@
 // the client-request queue and the timer deadlines, and applies the replica's actions in the
 // order returned (docs/node.md lists the wiring). Every block reaches disk in one synced write
 // with its certificate, log leaves, state writes and consensus records, so a restarted node
-// resumes at the last whole block. Open, Start and Stop belong to the owning thread; Submit,
-// SetPeerAddress, listen_port, Snapshot and reads through database() are thread-safe once Start
-// returned.
+// resumes at the last whole block. After each committed block the replica thread calls the
+// commit observers with the block's transaction ids and results. Open, Start and Stop belong to
+// the owning thread; Submit, AddCommitObserver, SetPeerAddress, listen_port, Snapshot, Metrics,
+// SignCheckpointNote and reads through database() are thread-safe once Open returned.
 
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,6 +38,7 @@
 #include "ledger/block_store.h"
 #include "network/event_queue.h"
 #include "network/peer_transport.h"
+#include "network/rate_limited_log.h"
 #include "node/replica_store.h"
 
 namespace imledger::node {
@@ -47,6 +50,35 @@ struct NodeOptions {
   uint16_t listen_port = 0;  // 0 picks an ephemeral port.
   // Addresses of the other validators. A peer with port 0 is set later with SetPeerAddress.
   std::vector<network::PeerAddress> peers;
+  // Bound of the client request queue plus the replica's pending requests; Submit fails with
+  // ResourceExhausted above it.
+  size_t max_pending_requests = 10000;
+};
+
+// One transaction of a committed block, as commit observers see it.
+struct CommittedTransaction {
+  crypto::Digest id;         // SHA-256 of the encoded envelope.
+  uint64_t index = 0;        // Position in the block, from 0.
+  uint64_t log_index = 0;    // Leaf index in the Merkle log.
+  uint32_t result_code = 0;  // contracts::RejectCode; 0 is accepted.
+};
+
+struct CommittedBlock {
+  uint64_t height = 0;
+  ledger::BlockHeader header;
+  std::vector<CommittedTransaction> transactions;
+};
+
+// Runs on the replica thread after the block is durable; it must return quickly.
+using CommitObserver = std::function<void(const CommittedBlock& block)>;
+
+// Counters for /metrics, copied out without waiting for the replica thread.
+struct NodeMetrics {
+  uint64_t committed_transactions = 0;
+  uint64_t peers_connected = 0;
+  consensus::DropCounters replica_drops;  // Messages and requests the replica dropped.
+  network::TransportCounters transport;   // Includes connection rejects by reason.
+  uint64_t submit_rejected = 0;           // Submit calls that returned an error.
 };
 
 // The node's last committed position, copied out under a lock.
@@ -79,11 +111,25 @@ class Node {
   // replica are dropped. Idempotent.
   void Stop();
 
-  // Queues an encoded transaction for the replica. Invalid transactions are dropped by the
-  // replica, which counts them; the result of a valid one is its log leaf once committed.
-  // NOTE: this queue has no bound of its own. The replica thread empties it every 2 ms into
-  // the replica, which bounds pending requests, but a stalled thread lets it grow.
-  void Submit(Bytes transaction);
+  // Checks an encoded transaction and queues it for the replica; its result is its log leaf
+  // once committed. Fails with OutOfRange above contracts::kMaxTransactionBytes, Corruption
+  // when it does not decode (the message names the field and offset), InvalidArgument for
+  // another network id, Unauthenticated for a bad signature, and ResourceExhausted when
+  // max_pending_requests are already waiting.
+  Status Submit(Bytes transaction);
+
+  // Adds an observer called after every later committed block. Observers cannot be removed,
+  // so an observer must outlive the node or stop the node first.
+  void AddCommitObserver(CommitObserver observer);
+
+  NodeMetrics Metrics() const;
+
+  // A C2SP signed note of the checkpoint (network id, size, root), signed by this node's key
+  // alone.
+  Result<std::string> SignCheckpointNote(uint64_t size, const crypto::Digest& root) const;
+
+  // This node's position in the genesis validator list.
+  uint32_t validator_index() const;
 
   Status SetPeerAddress(const network::PeerAddress& address);
 
@@ -134,6 +180,8 @@ class Node {
   void Send(uint32_t to, Bytes message);
   void Fail(const Status& status);
   void PublishSnapshot();
+  void NotifyCommit(const ledger::BlockHeader& header, std::span<const ledger::LogLeaf> entries);
+  void LogReplicaDrops();
   bool failed() const;
 
   static uint64_t NowMs();
@@ -149,6 +197,9 @@ class Node {
   std::unique_ptr<consensus::Replica> replica_;
   std::optional<TentativeBlock> tentative_;
   std::array<std::optional<SteadyTime>, consensus::kTimerKindCount> timers_;
+  network::RateLimitedLog drop_log_{std::chrono::seconds(10)};
+  consensus::DropCounters logged_drops_;
+  uint64_t logged_view_ = 0;
 
   // Thread-safe.
   network::EventQueue events_;
@@ -157,9 +208,15 @@ class Node {
   std::thread thread_;
 
   mutable std::mutex mutex_;
-  std::deque<Bytes> client_requests_;  // Guarded by mutex_.
-  NodeSnapshot snapshot_;              // Guarded by mutex_.
-  bool started_ = false;               // Guarded by mutex_.
+  std::deque<Bytes> client_requests_;      // Guarded by mutex_.
+  NodeSnapshot snapshot_;                  // Guarded by mutex_.
+  bool started_ = false;                   // Guarded by mutex_.
+  uint64_t committed_transactions_ = 0;    // Guarded by mutex_.
+  consensus::DropCounters replica_drops_;  // Guarded by mutex_.
+  uint64_t submit_rejected_ = 0;           // Guarded by mutex_.
+
+  mutable std::mutex observers_mutex_;
+  std::vector<CommitObserver> observers_;  // Guarded by observers_mutex_.
 };
 
 // The consensus configuration that `genesis` sets: validators in genesis order, batch size

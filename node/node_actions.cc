@@ -118,11 +118,36 @@ Status Node::CommitBlock(consensus::CommitBlockAction& commit) {
       !status.ok()) {
     return status;
   }
-  tentative_.reset();
   spdlog::info("event=block_committed replica={} height={} view={} transactions={}",
                replica_->index(), header.height, header.view, commit.transactions.size());
   PublishSnapshot();
+  NotifyCommit(header, tentative_->entries);
+  tentative_.reset();
   return Status::Ok();
+}
+
+void Node::NotifyCommit(const ledger::BlockHeader& header,
+                        std::span<const ledger::LogLeaf> entries) {
+  CommittedBlock block;
+  block.height = header.height;
+  block.header = header;
+  uint64_t first_log_index = header.tree_size - entries.size();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    block.transactions.push_back(
+        {crypto::Sha256Of(entries[i].transaction), i, first_log_index + i, entries[i].result_code});
+  }
+  {
+    std::lock_guard lock(mutex_);
+    committed_transactions_ += entries.size();
+  }
+  std::vector<CommitObserver> observers;
+  {
+    std::lock_guard lock(observers_mutex_);
+    observers = observers_;
+  }
+  for (const CommitObserver& observer : observers) {
+    observer(block);
+  }
 }
 
 Status Node::ReadBlocks(const consensus::ReadBlocksAction& read) {
@@ -145,6 +170,8 @@ Status Node::ReadBlocks(const consensus::ReadBlocksAction& read) {
     }
     blocks.push_back(std::move(block));
   }
+  spdlog::info("event=state_transfer_read replica={} height={} peer={} from_height={} blocks={}",
+               replica_->index(), store_->height(), read.peer, read.from_height, blocks.size());
   Apply(replica_->OnBlocksRead(read.peer, std::move(blocks), NowMs()));
   return Status::Ok();
 }
