@@ -71,6 +71,51 @@ TEST(DaemonConfigTest, ErrorsNameBadOption) {
   }
 }
 
+TEST(DaemonConfigTest, ParsesServiceOptions) {
+  std::string text = R"({"key_file": "k", "genesis_file": "g", "data_dir": "d",
+      "api_host": "127.0.0.1", "api_port": 8401, "max_pending_requests": 500,
+      "log_level": "debug", "key_passphrase_env": "IMLEDGER_KEY_PASSPHRASE",
+      "api_max_body_bytes": 2000000, "api_read_timeout_ms": 5000, "api_write_timeout_ms": 6000})";
+  Result<DaemonConfig> config = ParseDaemonConfig(text, kBase);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->api_host, "127.0.0.1");
+  EXPECT_EQ(config->api_port, 8401);
+  EXPECT_EQ(config->max_pending_requests, 500u);
+  EXPECT_EQ(config->log_level, "debug");
+  EXPECT_EQ(config->key_passphrase_env, "IMLEDGER_KEY_PASSPHRASE");
+  EXPECT_EQ(config->api_max_body_bytes, 2000000u);
+  EXPECT_EQ(config->api_read_timeout_ms, 5000u);
+  EXPECT_EQ(config->api_write_timeout_ms, 6000u);
+}
+
+TEST(DaemonConfigTest, ServiceOptionErrorsNameTheFix) {
+  struct Case {
+    std::string option_json;
+    std::string message;
+  };
+  const std::string required = R"("key_file": "k", "genesis_file": "g", "data_dir": "d")";
+  const Case cases[] = {
+      {R"("api_port": 65536)", "config option \"api_port\" must be an integer from 0 to 65535"},
+      {R"("api_host": "")", "config option \"api_host\" must be a non-empty string"},
+      {R"("max_pending_requests": 0)",
+       "config option \"max_pending_requests\" must be an integer from 1 to 1000000 requests"},
+      {R"("log_level": "loud")",
+       "config option \"log_level\" must be one of trace, debug, info, warn, error, critical "
+       "or off"},
+      {R"("key_passphrase_env": "1PASS")",
+       "config option \"key_passphrase_env\" must name an environment variable: letters, "
+       "digits and '_', not starting with a digit"},
+      {R"("api_read_timeout_ms": 10)",
+       "config option \"api_read_timeout_ms\" must be an integer from 100 to 600000 ms"},
+  };
+  for (const Case& test_case : cases) {
+    Result<DaemonConfig> config =
+        ParseDaemonConfig("{" + required + ", " + test_case.option_json + "}", kBase);
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << test_case.option_json;
+    EXPECT_EQ(config.status().message(), test_case.message);
+  }
+}
+
 TEST(DaemonConfigTest, RejectsTextThatIsNotObject) {
   Result<DaemonConfig> config = ParseDaemonConfig("[1, 2", kBase);
   EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
