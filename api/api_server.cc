@@ -64,7 +64,7 @@ ApiServer::ApiServer(node::Node& node, ApiServerOptions options)
   config.max_body_bytes = options.max_body_bytes;
   config.read_timeout_ms = options.read_timeout_ms;
   config.write_timeout_ms = options.write_timeout_ms;
-  // A waiting POST answers by itself within kMaxWaitMs; the margin covers a slow commit.
+  // CommitWaiters responds to a waiting POST within kMaxWaitMs; the margin covers a slow commit.
   config.handler_timeout_ms = kMaxWaitMs + 5000;
   http_ = std::make_unique<network::HttpServer>(config, BuildRouter());
 }
@@ -77,36 +77,45 @@ network::HttpRouter ApiServer::BuildRouter() {
   RouteContext context{&node_, shared_->waiters.get(), &shared_->metrics};
   ApiMetrics& metrics = shared_->metrics;
   network::HttpRouter router;
+
   router.AddAsync(
       "POST", "/v1/transactions",
       Counted(metrics, [context](network::HttpRequest request, network::HttpResponder responder) {
         SubmitTransaction(context, std::move(request), std::move(responder));
       }));
+
   router.Add("GET", "/v1/transactions/{id}",
              Counted(metrics, [context](const network::HttpRequest& request) {
                return GetTransaction(context, request);
              }));
+
   router.Add("GET", "/v1/status", Counted(metrics, [context](const network::HttpRequest&) {
                return GetStatus(context);
              }));
+
   router.Add("GET", "/v1/checkpoints/latest",
              Counted(metrics, [context](const network::HttpRequest&) {
                return GetLatestCheckpoint(context);
              }));
+
   router.Add("GET", "/v1/proofs/inclusion/{id}",
              Counted(metrics, [context](const network::HttpRequest& request) {
                return GetInclusionProof(context, request);
              }));
+
   router.Add("GET", "/v1/proofs/consistency",
              Counted(metrics, [context](const network::HttpRequest& request) {
                return GetConsistencyProof(context, request);
              }));
+
   router.Add("GET", "/v1/studies/{study_key}",
              Counted(metrics, [context](const network::HttpRequest& request) {
                return GetStudy(context, request);
              }));
+
   router.Add("GET", "/metrics",
              [context](const network::HttpRequest&) { return GetMetrics(context); });
+
   return router;
 }
 

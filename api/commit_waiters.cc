@@ -60,8 +60,8 @@ std::optional<network::HttpResponder> CommitWaiters::Cancel(uint64_t token) {
 
 void CommitWaiters::Track(const crypto::Digest& id) {
   std::lock_guard lock(mutex_);
-  // NOTE: a transaction the replica drops never commits and stays tracked; the bound keeps
-  // such leftovers from growing without limit, at the price of untracked newcomers.
+  // NOTE: a transaction that the replica drops never commits, so it stays tracked. The bound
+  // keeps such leftovers from growing without limit, but newcomers past it go untracked.
   if (tracked_.size() < kMaxTracked) {
     tracked_.emplace(id, Clock::now());
   }

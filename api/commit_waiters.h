@@ -1,11 +1,12 @@
 // CommitWaiters: requests of POST /v1/transactions?wait=commit that wait for their commit, and
 // the transactions this node's API queued that are not committed yet.
 //
-// A waiter holds the request's HttpResponder until the transaction commits (the node's commit
-// observer calls OnCommit) or its deadline passes (a timer thread answers 202 pending), so every
-// waiter is answered exactly once. The pending set remembers each queued transaction's arrival
-// time for GET /v1/transactions/{id} and the commit latency histogram; it holds at most
-// kMaxTracked entries. Thread-safe: one mutex guards all state.
+// A waiter keeps the request's HttpResponder until the transaction commits (the node's commit
+// observer calls OnCommit) or its deadline passes (a timer thread sends 202 pending). Either
+// path removes the waiter under the mutex first, so each waiter gets exactly one response. The
+// pending set remembers each queued transaction's arrival time for GET /v1/transactions/{id} and
+// the commit latency histogram; it holds at most kMaxTracked entries. Thread-safe: one mutex guards
+// all state.
 
 #pragma once
 
@@ -40,7 +41,7 @@ class CommitWaiters {
   // `metrics` must outlive this object.
   CommitWaiters(CommittedResponse committed, PendingResponse pending, ApiMetrics& metrics);
 
-  // Answers every remaining waiter with the pending response and joins the timer thread.
+  // Sends the pending response to every remaining waiter and joins the timer thread.
   ~CommitWaiters();
 
   CommitWaiters(const CommitWaiters&) = delete;
@@ -50,7 +51,8 @@ class CommitWaiters {
   uint64_t Wait(const crypto::Digest& id, network::HttpResponder responder,
                 Clock::time_point deadline);
 
-  // Removes the waiter `token` and returns its responder, or nullopt when it was answered.
+  // Removes the waiter `token` and returns its responder, or nullopt when it already got its
+  // response.
   std::optional<network::HttpResponder> Cancel(uint64_t token);
 
   // Records that this node queued `id` now; a later commit observes its latency.
@@ -61,7 +63,8 @@ class CommitWaiters {
 
   bool IsTracked(const crypto::Digest& id) const;
 
-  // Answers the waiters of every transaction in `block` and stops tracking them.
+  // Sends the committed response to the waiters of every transaction in `block` and stops
+  // tracking those transactions.
   void OnCommit(const node::CommittedBlock& block);
 
  private:

@@ -82,10 +82,12 @@ HttpResponse GetTransaction(const RouteContext& context, const network::HttpRequ
   if (!id.has_value()) {
     return BadRequest("transaction id \"" + id_text + "\" is not 64 lowercase hex digits");
   }
+
   Result<ledger::LedgerReader> reader = ledger::LedgerReader::Open(context.node->database());
   if (!reader.ok()) {
     return Internal(reader.status());
   }
+
   Result<std::optional<ledger::TransactionLocation>> location = reader->FindTransaction(*id);
   if (!location.ok()) {
     return Internal(location.status());
@@ -97,19 +99,24 @@ HttpResponse GetTransaction(const RouteContext& context, const network::HttpRequ
     return HttpResponse::Error(404, network::kErrorNotFound,
                                "transaction " + id_text + " is not committed or queued here");
   }
+
   const ledger::TransactionLocation& where = **location;
+
   Result<ledger::LogLeaf> leaf = reader->ReadLeaf(where.log_index);
   if (!leaf.ok()) {
     return Internal(leaf.status());
   }
+
   Result<contracts::Transaction> transaction = contracts::DecodeTransaction(leaf->transaction);
   if (!transaction.ok()) {
     return Internal(transaction.status());
   }
+
   Result<ledger::CommitCertificate> certificate = reader->ReadCertificate(where.height);
   if (!certificate.ok()) {
     return Internal(certificate.status());
   }
+
   HttpResponse committed =
       CommittedResponse(*id, where.height, where.index, where.log_index, leaf->result_code);
   Json body = Json::parse(committed.body);
@@ -123,6 +130,7 @@ HttpResponse GetStatus(const RouteContext& context) {
   const node::Node& node = *context.node;
   node::NodeSnapshot snapshot = node.Snapshot();
   node::NodeMetrics metrics = node.Metrics();
+
   Json body = {
       {"network_id", node.genesis().network_id},
       {"genesis_hash", Hex(contracts::GenesisHash(node.genesis()))},
@@ -154,6 +162,7 @@ HttpResponse GetStatus(const RouteContext& context) {
 
 HttpResponse GetLatestCheckpoint(const RouteContext& context) {
   const node::Node& node = *context.node;
+
   Result<ledger::LedgerReader> reader = ledger::LedgerReader::Open(node.database());
   if (!reader.ok()) {
     return Internal(reader.status());
@@ -162,11 +171,14 @@ HttpResponse GetLatestCheckpoint(const RouteContext& context) {
     return HttpResponse::Error(404, network::kErrorNotFound,
                                "no block is committed yet; retry after the first block");
   }
+
   Result<ledger::CommitCertificate> certificate = reader->ReadCertificate(reader->height());
   if (!certificate.ok()) {
     return Internal(certificate.status());
   }
+
   const ledger::BlockHeader& header = certificate->header;
+
   Json signatures = Json::array();
   const std::vector<contracts::GenesisValidator>& validators = node.genesis().validators;
   for (const ledger::CommitSignature& signature : certificate->signatures) {
@@ -178,10 +190,12 @@ HttpResponse GetLatestCheckpoint(const RouteContext& context) {
                           {"public_key", signature.validator.ToHex()},
                           {"signature", signature.signature.ToHex()}});
   }
+
   Result<std::string> note = node.SignCheckpointNote(header.tree_size, header.tree_root);
   if (!note.ok()) {
     return Internal(note.status());
   }
+
   Json body = {
       {"height", header.height},
       {"header", HeaderJson(header)},
@@ -203,10 +217,12 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
   if (!QueryNumber(request, "size", size, error)) {
     return error;
   }
+
   Result<ledger::LedgerReader> reader = ledger::LedgerReader::Open(context.node->database());
   if (!reader.ok()) {
     return Internal(reader.status());
   }
+
   Result<std::optional<ledger::TransactionLocation>> location = reader->FindTransaction(*id);
   if (!location.ok()) {
     return Internal(location.status());
@@ -215,6 +231,7 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
     return HttpResponse::Error(404, network::kErrorNotFound,
                                "transaction " + id_text + " is not committed");
   }
+
   uint64_t log_index = (*location)->log_index;
   uint64_t tree_size = size.value_or(reader->tree_size());
   if (tree_size <= log_index || tree_size > reader->tree_size()) {
@@ -222,6 +239,7 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
                       std::to_string(log_index) + " and at most the tree size " +
                       std::to_string(reader->tree_size()));
   }
+
   Result<crypto::Digest> leaf_hash = reader->ReadPerfectSubtree(0, log_index);
   Result<crypto::Digest> root = reader->RootAt(tree_size);
   Result<std::vector<crypto::Digest>> proof = reader->InclusionProof(log_index, tree_size);
@@ -230,10 +248,12 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
       return Internal(status);
     }
   }
+
   Json hashes = Json::array();
   for (const crypto::Digest& hash : *proof) {
     hashes.push_back(Hex(hash));
   }
+
   Json body = {{"id", id_text},          {"log_index", log_index},
                {"tree_size", tree_size}, {"leaf_hash", Hex(*leaf_hash)},
                {"root", Hex(*root)},     {"proof", hashes}};
@@ -247,6 +267,7 @@ HttpResponse GetConsistencyProof(const RouteContext& context, const network::Htt
   if (!QueryNumber(request, "from", from, error) || !QueryNumber(request, "to", to, error)) {
     return error;
   }
+
   Result<ledger::LedgerReader> reader = ledger::LedgerReader::Open(context.node->database());
   if (!reader.ok()) {
     return Internal(reader.status());
@@ -256,6 +277,7 @@ HttpResponse GetConsistencyProof(const RouteContext& context, const network::Htt
     return BadRequest("from and to must satisfy 0 < from <= to <= " +
                       std::to_string(reader->tree_size()) + " (the tree size)");
   }
+
   Result<crypto::Digest> root_from = reader->RootAt(*from);
   Result<crypto::Digest> root_to = reader->RootAt(*to);
   Result<std::vector<crypto::Digest>> proof = reader->ConsistencyProof(*from, *to);
@@ -264,10 +286,12 @@ HttpResponse GetConsistencyProof(const RouteContext& context, const network::Htt
       return Internal(status);
     }
   }
+
   Json hashes = Json::array();
   for (const crypto::Digest& hash : *proof) {
     hashes.push_back(Hex(hash));
   }
+
   Json body = {{"from", *from},
                {"to", *to},
                {"root_from", Hex(*root_from)},
@@ -283,6 +307,7 @@ HttpResponse GetStudy(const RouteContext& context, const network::HttpRequest& r
     return BadRequest("study key \"" + key_text +
                       "\" is not 64 lowercase hex digits (SHA-256 of the StudyInstanceUID)");
   }
+
   contracts::ScopedSnapshot snapshot(context.node->database());
   contracts::LedgerQueries queries(context.node->database(), snapshot.get());
   Result<std::optional<contracts::StudyRecord>> study = queries.Study(*study_key);
@@ -293,10 +318,12 @@ HttpResponse GetStudy(const RouteContext& context, const network::HttpRequest& r
     return HttpResponse::Error(404, network::kErrorNotFound,
                                "study " + key_text + " is not anchored");
   }
+
   Result<std::vector<contracts::AnchorRecord>> anchors = queries.StudyAnchors(*study_key);
   if (!anchors.ok()) {
     return Internal(anchors.status());
   }
+
   Json list = Json::array();
   for (const contracts::AnchorRecord& anchor : *anchors) {
     list.push_back({{"version", anchor.version},
@@ -311,6 +338,7 @@ HttpResponse GetStudy(const RouteContext& context, const network::HttpRequest& r
                     {"height", anchor.height},
                     {"block_time_ms", anchor.time_ms}});
   }
+
   Json body = {{"study_key", key_text}, {"anchors", list}};
   return HttpResponse::Json(200, body.dump());
 }

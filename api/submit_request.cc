@@ -45,18 +45,21 @@ Parsed<Bytes> ParseSubmitBody(std::string_view body) {
     return Fail<Bytes>(400, network::kErrorBadRequest,
                        "the body is not a JSON object; send {\"transaction\": \"<base64>\"}");
   }
+
   for (const auto& [key, value] : root.items()) {
     if (key != "transaction") {
       return Fail<Bytes>(400, network::kErrorBadRequest,
                          "unknown field \"" + key + "\"; the body has only \"transaction\"");
     }
   }
+
   auto found = root.find("transaction");
   if (found == root.end() || !found->is_string()) {
     return Fail<Bytes>(400, network::kErrorBadRequest,
                        "field \"transaction\" is missing or not a string; send the base64 of the "
                        "signed envelope");
   }
+
   const std::string& text = found->get_ref<const std::string&>();
   // Base64 turns 3 bytes into 4 characters, so a longer text cannot fit the limit.
   if (text.size() / 4 * 3 > contracts::kMaxTransactionBytes + 3) {
@@ -64,17 +67,20 @@ Parsed<Bytes> ParseSubmitBody(std::string_view body) {
                        "field \"transaction\" decodes to more than " +
                            std::to_string(contracts::kMaxTransactionBytes) + " bytes");
   }
+
   Result<Bytes> bytes = crypto::Base64Decode(text, "field \"transaction\"");
   if (!bytes.ok()) {
     return Fail<Bytes>(400, kErrorInvalidTransaction,
                        bytes.status().message() + "; send standard base64 with padding");
   }
+
   if (bytes->size() > contracts::kMaxTransactionBytes) {
     return Fail<Bytes>(413, network::kErrorPayloadTooLarge,
                        "the transaction has " + std::to_string(bytes->size()) +
                            " bytes, above the limit of " +
                            std::to_string(contracts::kMaxTransactionBytes));
   }
+
   Parsed<Bytes> parsed;
   parsed.value = std::move(*bytes);
   return parsed;

@@ -23,7 +23,7 @@
 
 namespace imledger::ledger {
 
-// Where a committed transaction sits: its block, its position in the block and its log leaf.
+// The position of a committed transaction: its block, its index in the block and its log leaf.
 struct TransactionLocation {
   uint64_t height = 0;
   uint64_t index = 0;      // From 0 within the block.

@@ -1,8 +1,8 @@
 // Routes HTTP requests to handlers by method and path pattern.
 //
 // A route is synchronous (HttpHandler returns the response on the server thread) or
-// asynchronous (AsyncHttpHandler receives an HttpResponder and may answer later from any
-// thread). A pattern is a path whose segments are literals or {name} captures, as in
+// asynchronous (AsyncHttpHandler receives an HttpResponder and may respond later from
+// any thread). A pattern is a path whose segments are literals or {name} captures, as in
 // "/v1/transactions/{id}"; a capture matches one non-empty segment. A path that matches no
 // pattern gets 404 not_found; a path that matches only under other methods gets
 // 405 method_not_allowed with an Allow header. Routes are added before the server starts and
@@ -50,7 +50,7 @@ class HttpResponder {
   Deliver deliver_;
 };
 
-// Runs on a server thread like HttpHandler, but may keep the responder and answer later.
+// Runs on a server thread like HttpHandler, but may keep the responder and respond later.
 using AsyncHttpHandler = std::function<void(HttpRequest request, HttpResponder responder)>;
 
 class HttpRouter {
@@ -61,7 +61,7 @@ class HttpRouter {
 
   // Finds the route, fills request.path_params and runs the handler; the response goes to
   // `responder`, at once for a synchronous route. A handler that throws gets a 500 internal
-  // error response unless it already answered.
+  // error response unless it already responded.
   void Dispatch(HttpRequest request, HttpResponder responder) const;
 
   // Dispatch for synchronous routes only: an asynchronous route gets 500 internal.

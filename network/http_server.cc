@@ -34,8 +34,8 @@ namespace {
 
 class HttpSession;
 
-// Whether the network thread still runs, for responders on other threads: while `running`
-// holds under `mutex`, posting to `io_context` is safe.
+// Whether the network thread still runs, for responders on other threads. While `running` is
+// true under `mutex`, posting to `io_context` is safe.
 struct ServerLiveness {
   std::mutex mutex;
   bool running = true;  // Guarded by mutex.
@@ -142,8 +142,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   // Runs the route with a responder that posts back to this session. The request number ties
-  // a response to its request, so a response that arrives after the deadline answered in its
-  // place is discarded.
+  // a response to its request, so a late response, after the deadline already sent 504 in its
+  // place, is discarded.
   void Dispatch(HttpRequest request, bool keep_alive) {
     uint64_t number = ++request_number_;
     awaiting_response_ = true;

@@ -39,7 +39,7 @@ struct DaemonConfig {
   uint16_t api_port = 0;  // 0 picks an ephemeral port, logged at start.
   uint64_t max_pending_requests = 10000;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical or off.
-  // The name of the environment variable that holds the key file's passphrase; empty for a
+  // The name of the environment variable that contains the key file's passphrase; empty for a
   // key file that is not sealed.
   std::string key_passphrase_env;
   uint64_t api_max_body_bytes = 1'500'000;

@@ -1,5 +1,5 @@
 // Four in-process nodes, each with an ApiServer on 127.0.0.1, driven only through HTTP:
-// submissions that wait for their commit, the same answers on every node, proofs checked
+// submissions that wait for their commit, the same responses on every node, proofs checked
 // against the certified tree head, study anchors, retries and /metrics.
 
 #include <chrono>
@@ -157,7 +157,7 @@ TEST_F(ApiClusterTest, WaitedSubmissionCommitsEverywhere) {
     EXPECT_EQ(status.json["validator_index"], i) << "node " << i;
   }
 
-  // A retry of a committed transaction answers its committed status again.
+  // A retry of a committed transaction returns its committed status again.
   JsonResponse retried = Request(Port(2), "POST", "/v1/transactions", SubmitBody(enroll));
   ASSERT_EQ(retried.status, 200) << retried.body;
   EXPECT_EQ(retried.json["status"], "committed");

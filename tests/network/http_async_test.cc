@@ -17,7 +17,7 @@
 namespace imledger::network {
 namespace {
 
-// Responders that the test answers by hand, kept across threads.
+// Responders that the test calls by hand, kept across threads.
 struct ParkedResponders {
   std::mutex mutex;
   std::vector<HttpResponder> responders;
@@ -123,7 +123,7 @@ TEST_F(HttpAsyncTest, SecondResponderCallIsIgnored) {
   EXPECT_EQ(client.connections_opened(), 1);
 }
 
-TEST_F(HttpAsyncTest, HandlerDeadlineAnswersTimeoutAndLateCallIsHarmless) {
+TEST_F(HttpAsyncTest, HandlerDeadlineSendsTimeout) {
   HttpClient client("127.0.0.1", server_->listen_port(), 5000);
   HttpClientResponse response = Fetch(client, "POST", "/later");
   EXPECT_EQ(response.status, 504);
