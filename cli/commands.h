@@ -13,7 +13,7 @@ inline constexpr int kExitNotVerified = 1;  // A proof or signature was checked 
 inline constexpr int kExitInvalidInput = 2;
 inline constexpr int kExitUnreadable = 3;    // An input file or folder could not be read.
 inline constexpr int kExitInvalidDicom = 4;  // An input file is not valid DICOM.
-// The node could not be reached or sent an answer that is not the API's.
+// The node could not be reached or sent a response that is not the API's.
 inline constexpr int kExitNodeUnreachable = 5;
 // The node rejected the request, or the ledger rejected the committed transaction.
 inline constexpr int kExitRejected = 6;

@@ -127,7 +127,7 @@ int SubmitPayload(const LedgerOptions& options, contracts::TransactionType type,
   if (network_id == node_status->end() || !network_id->is_string()) {
     return ReportError(
         options,
-        Status::Corruption(Text("client.malformed_answer",
+        Status::Corruption(Text("client.malformed_response",
                                 {url->ToString(), "/v1/status", "\"network_id\" is missing"})),
         kExitNodeUnreachable);
   }

@@ -1,4 +1,5 @@
-// What the commands that talk to a node share: the --node, --key, --passphrase-file, --json and
+// The parts shared by the commands that talk to a node: the --node, --key, --passphrase-file,
+// --json and
 // --timeout-ms options, submitting a payload signed with the key, and printing the outcome.
 //
 // SubmitPayload reads the network id from the node's status, so a transaction is always built

@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kScheme = "http://";
 
 Status MalformedAnswer(const NodeUrl& url, std::string_view target, std::string_view detail) {
-  return Status::Corruption(Text("client.malformed_answer", {url.ToString(), target, detail}));
+  return Status::Corruption(Text("client.malformed_response", {url.ToString(), target, detail}));
 }
 
 Result<uint64_t> ReadUnsigned(const nlohmann::json& object, const char* field) {
@@ -59,7 +59,7 @@ Result<NodeUrl> ParseNodeUrl(std::string_view text) {
 
 Result<TransactionStatus> ParseTransactionStatus(const nlohmann::json& object) {
   if (!object.is_object()) {
-    return Status::Corruption("the answer is not a JSON object");
+    return Status::Corruption("the response is not a JSON object");
   }
   TransactionStatus status;
   status.id = ReadText(object, "id");
@@ -71,6 +71,7 @@ Result<TransactionStatus> ParseTransactionStatus(const nlohmann::json& object) {
   if (!status.committed) {
     return status;
   }
+
   for (auto [field, value] :
        {std::pair{"height", &status.height}, std::pair{"index", &status.index},
         std::pair{"log_index", &status.log_index}}) {
@@ -85,6 +86,7 @@ Result<TransactionStatus> ParseTransactionStatus(const nlohmann::json& object) {
     return Status::Corruption("\"result\" is neither accepted nor rejected");
   }
   status.accepted = result == "accepted";
+
   status.code = ReadText(object, "code");
   status.type = ReadText(object, "type");
   status.signer = ReadText(object, "signer");
@@ -107,19 +109,20 @@ Result<nlohmann::json> NodeClient::Call(const std::string& method, const std::st
         Text("client.unreachable", {url_.ToString(), response.status().message()}));
   }
   *http_status = response->status;
-  nlohmann::json answer = nlohmann::json::parse(response->body, nullptr, false);
-  if (answer.is_discarded() || !answer.is_object()) {
+  nlohmann::json parsed_body = nlohmann::json::parse(response->body, nullptr, false);
+  if (parsed_body.is_discarded() || !parsed_body.is_object()) {
     return MalformedAnswer(url_, target,
                            "HTTP " + std::to_string(response->status) + ", body is not JSON");
   }
   if (response->status >= 400) {
-    NodeError error{response->status, ReadText(answer, "code"), ReadText(answer, "message")};
+    NodeError error{response->status, ReadText(parsed_body, "code"),
+                    ReadText(parsed_body, "message")};
     last_node_error_ = error;
     return Status::FailedPrecondition(
         Text("client.node_error",
              {url_.ToString(), std::to_string(error.http_status), error.code, error.message}));
   }
-  return answer;
+  return parsed_body;
 }
 
 Result<TransactionStatus> NodeClient::SubmitAndWait(const contracts::Transaction& transaction,
@@ -128,11 +131,11 @@ Result<TransactionStatus> NodeClient::SubmitAndWait(const contracts::Transaction
   nlohmann::json body = {
       {"transaction", crypto::Base64Encode(contracts::EncodeTransaction(transaction))}};
   int http_status = 0;
-  Result<nlohmann::json> answer = Call("POST", target, body.dump(), &http_status);
-  if (!answer.ok()) {
-    return answer.status();
+  Result<nlohmann::json> parsed_body = Call("POST", target, body.dump(), &http_status);
+  if (!parsed_body.ok()) {
+    return parsed_body.status();
   }
-  Result<TransactionStatus> status = ParseTransactionStatus(*answer);
+  Result<TransactionStatus> status = ParseTransactionStatus(*parsed_body);
   if (!status.ok()) {
     return MalformedAnswer(url_, target, status.status().message());
   }
@@ -147,11 +150,11 @@ Result<nlohmann::json> NodeClient::GetStatus() {
 Result<TransactionStatus> NodeClient::GetTransaction(std::string_view id_hex) {
   std::string target = "/v1/transactions/" + std::string(id_hex);
   int http_status = 0;
-  Result<nlohmann::json> answer = Call("GET", target, "", &http_status);
-  if (!answer.ok()) {
-    return answer.status();
+  Result<nlohmann::json> parsed_body = Call("GET", target, "", &http_status);
+  if (!parsed_body.ok()) {
+    return parsed_body.status();
   }
-  Result<TransactionStatus> status = ParseTransactionStatus(*answer);
+  Result<TransactionStatus> status = ParseTransactionStatus(*parsed_body);
   if (!status.ok()) {
     return MalformedAnswer(url_, target, status.status().message());
   }
@@ -160,16 +163,16 @@ Result<TransactionStatus> NodeClient::GetTransaction(std::string_view id_hex) {
 
 Result<std::optional<nlohmann::json>> NodeClient::GetStudy(std::string_view study_key_hex) {
   int http_status = 0;
-  Result<nlohmann::json> answer =
+  Result<nlohmann::json> parsed_body =
       Call("GET", "/v1/studies/" + std::string(study_key_hex), "", &http_status);
-  if (!answer.ok()) {
+  if (!parsed_body.ok()) {
     if (last_node_error_.has_value() && last_node_error_->http_status == 404 &&
         last_node_error_->code == "not_found") {
       return std::optional<nlohmann::json>();
     }
-    return answer.status();
+    return parsed_body.status();
   }
-  return std::optional<nlohmann::json>(std::move(*answer));
+  return std::optional<nlohmann::json>(std::move(*parsed_body));
 }
 
 std::span<const Message> ClientMessages() {
@@ -189,9 +192,9 @@ std::span<const Message> ClientMessages() {
        "无法连接节点 {0}（{1}）；请确认 imledgerd 正在运行，且 --node 指向其 api_port"},
       {"client.node_error", "node {0} rejected the request (HTTP {1}, {2}): {3}",
        "节点 {0} 拒绝了请求（HTTP {1}，{2}）：{3}"},
-      {"client.malformed_answer",
-       "node {0} sent an invalid answer to {1}: {2}; check that --node names an imledger node",
-       "节点 {0} 对 {1} 的应答无效：{2}；请确认 --node 指向 imledger 节点"},
+      {"client.malformed_response",
+       "node {0} sent an invalid response to {1}: {2}; check that --node names an imledger node",
+       "节点 {0} 对 {1} 的响应无效：{2}；请确认 --node 指向 imledger 节点"},
   };
   return kMessages;
 }

@@ -3,7 +3,7 @@
 //
 // Every call returns a Result. A failed connection is an IoError status whose message names the
 // URL. An error response of the node is a FailedPrecondition status, and last_node_error() then
-// holds the node's stable code and message. An answer that is not the contract's JSON is a
+// contains the node's stable code and message. A response that is not the contract's JSON is a
 // Corruption status. A NodeClient wraps one network::HttpClient, so it is not thread-safe.
 
 #pragma once
@@ -55,9 +55,9 @@ struct NodeError {
 
 class NodeClient {
  public:
-  explicit NodeClient(NodeUrl url, uint32_t timeout_ms = 70000);
+  explicit NodeClient(NodeUrl url, uint32_t timeout_ms = 10000);
 
-  // POST /v1/transactions?wait=commit&timeout_ms=N. A 202 answer (the wait timed out) is a
+  // POST /v1/transactions?wait=commit&timeout_ms=N. A 202 response (the wait timed out) is a
   // TransactionStatus with committed == false.
   Result<TransactionStatus> SubmitAndWait(const contracts::Transaction& transaction,
                                           uint32_t wait_timeout_ms);

@@ -45,11 +45,13 @@ int RunShow(const TransactionCommand& command) {
   if (!id.ok()) {
     return ReportError(command.ledger, id.status(), kExitInvalidInput);
   }
+
   NodeClient client(*url);
   Result<TransactionStatus> status = client.GetTransaction(id->ToHex());
   if (!status.ok()) {
     return ReportError(command.ledger, status.status(), NodeExitCode(status.status()));
   }
+
   if (!command.ledger.json) {
     PrintTransactionText(*status);
     return kExitOk;

@@ -55,8 +55,8 @@ Result<std::optional<crypto::Digest>> LatestAnchor(const LedgerOptions& options,
   }
   if (best_id.empty()) {
     return Status::Corruption(
-        Text("client.malformed_answer", {url->ToString(), "/v1/studies/" + study_key.ToHex(),
-                                         "no anchor with \"version\" and \"transaction_id\""}));
+        Text("client.malformed_response", {url->ToString(), "/v1/studies/" + study_key.ToHex(),
+                                           "no anchor with \"version\" and \"transaction_id\""}));
   }
   Result<crypto::Digest> id = ParseTransactionId(best_id, "anchors[].transaction_id");
   if (!id.ok()) {

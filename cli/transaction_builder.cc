@@ -1,6 +1,7 @@
 #include "cli/transaction_builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -23,6 +24,8 @@ namespace {
 constexpr size_t kMinimumSecretBytes = 32;
 constexpr size_t kMaxMediaTypeBytes = 128;
 constexpr size_t kMaxReasonBytes = 256;
+// Unix milliseconds with more digits are past the year 33000: a typo, not a time.
+constexpr size_t kMaxMillisecondDigits = 15;
 
 Status Invalid(std::string_view id, std::initializer_list<std::string_view> arguments) {
   return Status::InvalidArgument(Text(id, arguments));
@@ -145,7 +148,9 @@ Result<Bytes> ReadSecretFile(const std::string& path) {
 
 Result<uint64_t> ParseTimeMs(std::string_view text, std::string_view option) {
   std::string value(text);
-  if (!value.empty() && std::all_of(value.begin(), value.end(), ::isdigit) && value.size() <= 15) {
+  bool all_digits =
+      std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (!value.empty() && all_digits && value.size() <= kMaxMillisecondDigits) {
     return std::stoull(value);
   }
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;

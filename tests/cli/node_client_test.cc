@@ -1,7 +1,7 @@
 // The node client and the commands that submit transactions, against a real HTTP server on
 // 127.0.0.1. The server is a test double of the node API: the real API is written in parallel,
-// so these routes answer as the API contract says, from a list of received transactions, and
-// the tests check what the client sends and how it maps each answer.
+// so these routes respond as the API contract says, from a list of received transactions, and
+// the tests check what the client sends and how it maps each response.
 
 #include "cli/node_client.h"
 
@@ -30,7 +30,7 @@ namespace {
 constexpr char kNetworkId[] = "double-net";
 constexpr char kStudyUid[] = "1.3.6.1.4.1.5962.1.2.4.20040826185059.5457";
 
-// How the double answers a submitted transaction.
+// How the double responds to a submitted transaction.
 enum class SubmitMode { kAccept, kReject, kPending };
 
 class ApiDouble {
