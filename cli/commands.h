@@ -35,7 +35,7 @@ void AddNetworkCommands(CLI::App& app);
 // `member enroll|revoke` and `patient enroll`.
 void AddMemberCommands(CLI::App& app);
 
-// `study anchor`, added to the `study` group that AddStudyCommands creates.
+// `study anchor`, added to the `study` group that AddStudyCommands creates; main.cc adds it.
 void AddStudyAnchorCommand(CLI::App& study);
 
 // `report sign`, `consent grant|revoke` and `access emergency`.

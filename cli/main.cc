@@ -16,6 +16,7 @@ int Run(int argc, char** argv) {
   imledger::cli::AddKeysCommands(app);
   imledger::cli::AddMerkleCommands(app);
   imledger::cli::AddStudyCommands(app);
+  imledger::cli::AddStudyAnchorCommand(*app.get_subcommand("study"));
   imledger::cli::AddCheckpointCommands(app);
   imledger::cli::AddNetworkCommands(app);
   imledger::cli::AddMemberCommands(app);

@@ -289,8 +289,6 @@ void AddStudyCommands(CLI::App& app) {
       ->check(CLI::Range(0, 256));
   digest->add_option("--prove", options->prove_sop_instance_uid, Text("study.option.prove.help"));
   digest->callback([options] { throw CLI::RuntimeError(RunDigest(*options)); });
-
-  AddStudyAnchorCommand(*study);
 }
 
 std::span<const Message> StudyMessages() {

@@ -23,6 +23,7 @@ struct CommandRun {
 inline CommandRun RunLedgerCommand(const std::vector<std::string>& arguments) {
   CLI::App app{"imledger"};
   AddStudyCommands(app);
+  AddStudyAnchorCommand(*app.get_subcommand("study"));
   AddNetworkCommands(app);
   AddMemberCommands(app);
   AddClinicalCommands(app);
