@@ -91,15 +91,30 @@ void AddLedgerOptions(CLI::App& command, LedgerOptions& options, bool signing) {
       ->check(CLI::Range(uint32_t{1}, kMaxWaitMs));
 }
 
-int ReportError(const LedgerOptions& options, const Status& status, int exit_code) {
+namespace {
+
+int PrintError(const LedgerOptions& options, const Status& status, int exit_code,
+               const std::optional<NodeError>& node_error) {
   std::cerr << Text("error.prefix", {status.message()}) << "\n";
   if (options.json) {
-    std::cout << nlohmann::json{{"error",
-                                 {{"exit_code", exit_code}, {"message", status.message()}}}}
-                     .dump()
-              << "\n";
+    nlohmann::json error = {{"exit_code", exit_code}, {"message", status.message()}};
+    if (node_error.has_value()) {
+      error["node_code"] = node_error->code;
+      error["http_status"] = node_error->http_status;
+    }
+    std::cout << nlohmann::json{{"error", error}}.dump() << "\n";
   }
   return exit_code;
+}
+
+}  // namespace
+
+int ReportError(const LedgerOptions& options, const Status& status, int exit_code) {
+  return PrintError(options, status, exit_code, std::nullopt);
+}
+
+int ReportNodeError(const LedgerOptions& options, const NodeClient& client, const Status& status) {
+  return PrintError(options, status, NodeExitCode(status), client.last_node_error());
 }
 
 int NodeExitCode(const Status& status) {
@@ -121,7 +136,7 @@ int SubmitPayload(const LedgerOptions& options, contracts::TransactionType type,
   NodeClient client(*url, options.timeout_ms + 5000);
   Result<nlohmann::json> node_status = client.GetStatus();
   if (!node_status.ok()) {
-    return ReportError(options, node_status.status(), NodeExitCode(node_status.status()));
+    return ReportNodeError(options, client, node_status.status());
   }
   auto network_id = node_status->find("network_id");
   if (network_id == node_status->end() || !network_id->is_string()) {
@@ -136,7 +151,7 @@ int SubmitPayload(const LedgerOptions& options, contracts::TransactionType type,
       BuildTransaction(network_id->get<std::string>(), type, std::move(payload), *key);
   Result<TransactionStatus> status = client.SubmitAndWait(transaction, options.timeout_ms);
   if (!status.ok()) {
-    return ReportError(options, status.status(), NodeExitCode(status.status()));
+    return ReportNodeError(options, client, status.status());
   }
   PrintOutcome(options, *status, details);
   if (!status->committed) {

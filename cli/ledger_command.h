@@ -18,6 +18,7 @@
 
 #include "base/bytes.h"
 #include "base/status.h"
+#include "cli/node_client.h"
 #include "contracts/transaction.h"
 
 namespace imledger::cli {
@@ -47,5 +48,9 @@ int ReportError(const LedgerOptions& options, const Status& status, int exit_cod
 
 // The exit code of a failed NodeClient call.
 int NodeExitCode(const Status& status);
+
+// Reports a failed call of `client` as ReportError does. With --json, the error object also
+// carries the node's "node_code" and "http_status" when the node sent an error response.
+int ReportNodeError(const LedgerOptions& options, const NodeClient& client, const Status& status);
 
 }  // namespace imledger::cli

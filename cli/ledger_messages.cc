@@ -130,7 +130,9 @@ std::span<const Message> LedgerMessages() {
       {"ledger.option.key", "key file of the signer", "签名者的密钥文件"},
       {"ledger.option.timeout", "how long the node waits for the commit, in ms (1 to 60000)",
        "节点等待提交的时间，单位毫秒（1 到 60000）"},
-      {"ledger.key_unreadable", "cannot use key file {0}: {1}", "无法使用密钥文件 {0}：{1}"},
+      {"ledger.key_unreadable",
+       "--key {0} is unusable: {1}; give the signer's key file, as `imledger keys new` writes it",
+       "--key {0} 无法使用：{1}；请给出签名者的密钥文件（由 `imledger keys new` 生成）"},
       {"ledger.pending",
        "transaction {0} is queued but was not committed within {1} ms; check it later with "
        "`imledger tx show {0}`",

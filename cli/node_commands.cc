@@ -49,7 +49,7 @@ int RunShow(const TransactionCommand& command) {
   NodeClient client(*url);
   Result<TransactionStatus> status = client.GetTransaction(id->ToHex());
   if (!status.ok()) {
-    return ReportError(command.ledger, status.status(), NodeExitCode(status.status()));
+    return ReportNodeError(command.ledger, client, status.status());
   }
 
   if (!command.ledger.json) {
@@ -80,7 +80,7 @@ int RunStatus(const LedgerOptions& options) {
   NodeClient client(*url);
   Result<nlohmann::json> status = client.GetStatus();
   if (!status.ok()) {
-    return ReportError(options, status.status(), NodeExitCode(status.status()));
+    return ReportNodeError(options, client, status.status());
   }
   if (options.json) {
     std::cout << status->dump() << "\n";

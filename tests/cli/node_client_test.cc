@@ -505,6 +505,14 @@ TEST(NodeCommandsTest, TxShowPrintsTheCommittedTransaction) {
   EXPECT_EQ(out["type"], "consent.revoke");
   EXPECT_EQ(out["signer"], key.public_key().ToHex());
 
+  CommandRun missing_json =
+      RunLedgerCommand({"tx", "show", std::string(64, '0'), "--node", api.url(), "--json"});
+  EXPECT_EQ(missing_json.exit_code, kExitRejected);
+  nlohmann::json error = nlohmann::json::parse(missing_json.out)["error"];
+  EXPECT_EQ(error["exit_code"], kExitRejected);
+  EXPECT_EQ(error["node_code"], "not_found");
+  EXPECT_EQ(error["http_status"], 404);
+
   SetLanguage(Language::kChinese);
   CommandRun text = RunLedgerCommand({"tx", "show", id, "--node", api.url()});
   CommandRun missing = RunLedgerCommand({"tx", "show", std::string(64, '0'), "--node", api.url()});
