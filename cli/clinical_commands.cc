@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "cli/ledger_command.h"
 #include "cli/messages.h"
@@ -59,6 +61,18 @@ std::string JoinPurposes(const std::vector<contracts::Purpose>& purposes) {
   return text;
 }
 
+// "all", or the list of study keys.
+nlohmann::json StudiesJson(const contracts::ConsentGrant& grant) {
+  if (grant.all_studies) {
+    return "all";
+  }
+  nlohmann::json keys = nlohmann::json::array();
+  for (const crypto::Digest& key : grant.study_keys) {
+    keys.push_back(key.ToHex());
+  }
+  return keys;
+}
+
 int RunConsentGrant(const GrantCommand& command) {
   Result<contracts::ConsentGrant> payload = BuildConsentGrant(command.arguments, NowMs());
   if (!payload.ok()) {
@@ -69,9 +83,9 @@ int RunConsentGrant(const GrantCommand& command) {
       {"grantee", grantee.kind == contracts::GranteeKind::kOrganization ? grantee.organization
                                                                         : grantee.member.ToHex()},
       {"purposes", JoinPurposes(payload->purposes)},
-      {"studies", payload->all_studies ? "all" : std::to_string(payload->study_keys.size())},
-      {"valid_from_ms", std::to_string(payload->valid_from_ms)},
-      {"valid_until_ms", std::to_string(payload->valid_until_ms)}};
+      {"studies", StudiesJson(*payload)},
+      {"valid_from_ms", payload->valid_from_ms},
+      {"valid_until_ms", payload->valid_until_ms}};
   return SubmitPayload(command.ledger, contracts::ConsentGrant::kType,
                        contracts::EncodePayload(*payload), details);
 }

@@ -73,7 +73,9 @@ void PrintOutcome(const LedgerOptions& options, const TransactionStatus& status,
               << "\n";
   }
   for (const Detail& detail : details) {
-    std::cout << "  " << Text("field." + detail.first) << ": " << detail.second << "\n";
+    const nlohmann::json& value = detail.second;
+    std::cout << "  " << Text("field." + detail.first) << ": "
+              << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
   }
 }
 

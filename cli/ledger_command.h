@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "base/bytes.h"
 #include "base/status.h"
@@ -35,8 +36,8 @@ struct LedgerOptions {
 void AddLedgerOptions(CLI::App& command, LedgerOptions& options, bool signing);
 
 // A value printed after the outcome: the JSON key, whose message "field.<key>" labels it in
-// human output, and the text.
-using Detail = std::pair<std::string, std::string>;
+// human output, and the value (a string printed as it is, anything else as JSON).
+using Detail = std::pair<std::string, nlohmann::json>;
 
 // Signs and submits a payload, waits for its commit and prints the outcome with `details`.
 int SubmitPayload(const LedgerOptions& options, contracts::TransactionType type, Bytes payload,

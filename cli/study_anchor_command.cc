@@ -109,8 +109,8 @@ int RunAnchor(const AnchorCommand& command) {
   std::vector<Detail> details = {{"study_instance_uid", study->study_instance_uid},
                                  {"study_key", study_key.ToHex()},
                                  {"study_root", anchor.study_root.ToHex()},
-                                 {"instance_count", std::to_string(anchor.instance_count)},
-                                 {"total_bytes", std::to_string(anchor.total_bytes)},
+                                 {"instance_count", anchor.instance_count},
+                                 {"total_bytes", anchor.total_bytes},
                                  {"pseudonym", pseudonym->ToHex()}};
   if (previous.has_value()) {
     details.push_back({"previous_anchor", previous->ToHex()});

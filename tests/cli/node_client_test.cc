@@ -412,7 +412,8 @@ TEST(LedgerCommandTest, StudyAnchorChainsToTheLatestVersion) {
   nlohmann::json out = nlohmann::json::parse(run.out);
   EXPECT_EQ(out["study_key"], study_key.ToHex());
   EXPECT_EQ(out["study_root"], "0e174d41bb110555dfc5db1d008a831f88fbb3d02800d08264ec9af894a6ca33");
-  EXPECT_EQ(out["instance_count"], "1");
+  EXPECT_EQ(out["instance_count"], 1);
+  EXPECT_EQ(out["total_bytes"], 9830);
   EXPECT_EQ(out["previous_anchor"], version_2);
   EXPECT_EQ(out["height"], 4);
 }
