@@ -1,7 +1,7 @@
 // The node client and the commands that submit transactions, against a real HTTP server on
-// 127.0.0.1. The server is a test double of the node API: the real API is written in parallel,
-// so these routes respond as the API contract says, from a list of received transactions, and
-// the tests check what the client sends and how it maps each response.
+// 127.0.0.1. The server is a test double of the node API, because the real API is written in
+// parallel. Its routes respond as the API contract specifies, from a list of received
+// transactions, and the tests check what the client sends and how it maps each response.
 
 #include "cli/node_client.h"
 
