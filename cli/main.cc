@@ -16,7 +16,12 @@ int Run(int argc, char** argv) {
   imledger::cli::AddKeysCommands(app);
   imledger::cli::AddMerkleCommands(app);
   imledger::cli::AddStudyCommands(app);
+  imledger::cli::AddStudyAnchorCommand(*app.get_subcommand("study"));
   imledger::cli::AddCheckpointCommands(app);
+  imledger::cli::AddNetworkCommands(app);
+  imledger::cli::AddMemberCommands(app);
+  imledger::cli::AddClinicalCommands(app);
+  imledger::cli::AddNodeCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -37,5 +37,9 @@ std::span<const Message> MerkleMessages();
 std::span<const Message> KeysMessages();
 std::span<const Message> StudyMessages();
 std::span<const Message> CheckpointMessages();
+std::span<const Message> ClientMessages();
+std::span<const Message> NetworkMessages();
+std::span<const Message> BuilderMessages();
+std::span<const Message> LedgerMessages();
 
 }  // namespace imledger::cli
