@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -255,7 +256,8 @@ RunResult Run(const Options& options, const std::string& network_id,
   std::vector<std::thread> threads;
   for (int client = 0; client < options.clients; ++client) {
     threads.emplace_back([&, client] {
-      Submitter submitter(endpoints[client % endpoints.size()], network_id);
+      size_t node = client % endpoints.size();
+      auto submitter = std::make_unique<Submitter>(endpoints[node], network_id);
       for (uint64_t counter = 0;; ++counter) {
         Clock::time_point due = Clock::now();
         if (open_loop) {
@@ -266,9 +268,16 @@ RunResult Run(const Options& options, const std::string& network_id,
           return;
         }
         std::string error;
-        bool ok = submitter.SubmitAndWait(MakeAnchor(identities.pseudonym, client, counter, run),
-                                          identities.technicians[client], &error);
+        bool ok = submitter->SubmitAndWait(MakeAnchor(identities.pseudonym, client, counter, run),
+                                           identities.technicians[client], &error);
         Clock::time_point done = Clock::now();
+        if (!ok) {
+          // The node may be down: move to the next one and pause, so a dead node is not
+          // hammered in a tight loop.
+          node = (node + 1) % endpoints.size();
+          submitter = std::make_unique<Submitter>(endpoints[node], network_id);
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
         std::lock_guard lock(mutex);
         if (ok) {
           result.samples.push_back(
