@@ -23,9 +23,9 @@ void Replica::AcceptRequest(Actions& actions, Request request, bool from_client,
   const bool primary = Primary(view_) == index_;
   RequestKey key{request.client, request.nonce};
   if (pending_index_.contains(key)) {
-    // A client retry: the primary may have missed the first copy.
+    // A client retry: the primary or a backup may have missed the first copy.
     if (from_client && !primary && view_active_) {
-      SendTo(actions, Primary(view_), Sign(MessageType::kRequest, request.transaction));
+      Broadcast(actions, Sign(MessageType::kRequest, request.transaction));
     }
     ++drops_.duplicate_request;
     return;
@@ -37,8 +37,11 @@ void Replica::AcceptRequest(Actions& actions, Request request, bool from_client,
   if (pending_.empty() && !HasUncommittedProposal()) {
     last_progress_ms_ = now_ms;
   }
+  // A backup relays a client's request to every replica, not only the primary: then every
+  // backup arms its progress timer for it, and a crashed primary is replaced by 2f+1 timeouts
+  // instead of stalling on the one backup that the client happened to reach.
   if (from_client && !primary && view_active_) {
-    SendTo(actions, Primary(view_), Sign(MessageType::kRequest, request.transaction));
+    Broadcast(actions, Sign(MessageType::kRequest, request.transaction));
   }
   uint64_t arrival = next_arrival_++;
   pending_index_.emplace(key, arrival);
