@@ -241,9 +241,10 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
   }
 
   Result<crypto::Digest> leaf_hash = reader->ReadPerfectSubtree(0, log_index);
+  Result<ledger::LogLeaf> leaf = reader->ReadLeaf(log_index);
   Result<crypto::Digest> root = reader->RootAt(tree_size);
   Result<std::vector<crypto::Digest>> proof = reader->InclusionProof(log_index, tree_size);
-  for (const Status& status : {leaf_hash.status(), root.status(), proof.status()}) {
+  for (const Status& status : {leaf_hash.status(), leaf.status(), root.status(), proof.status()}) {
     if (!status.ok()) {
       return Internal(status);
     }
@@ -254,9 +255,15 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
     hashes.push_back(Hex(hash));
   }
 
-  Json body = {{"id", id_text},          {"log_index", log_index},
-               {"tree_size", tree_size}, {"leaf_hash", Hex(*leaf_hash)},
-               {"root", Hex(*root)},     {"proof", hashes}};
+  // The leaf bytes let an auditor check that the leaf holds this transaction and recompute
+  // its hash, instead of trusting leaf_hash.
+  Json body = {{"id", id_text},
+               {"log_index", log_index},
+               {"tree_size", tree_size},
+               {"leaf", crypto::Base64Encode(ledger::EncodeLogLeaf(*leaf))},
+               {"leaf_hash", Hex(*leaf_hash)},
+               {"root", Hex(*root)},
+               {"proof", hashes}};
   return HttpResponse::Json(200, body.dump());
 }
 

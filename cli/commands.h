@@ -29,6 +29,8 @@ void AddStudyCommands(CLI::App& app);
 
 void AddCheckpointCommands(CLI::App& app);
 
+void AddAuditCommands(CLI::App& app);
+
 // `network init`.
 void AddNetworkCommands(CLI::App& app);
 

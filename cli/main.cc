@@ -22,6 +22,7 @@ int Run(int argc, char** argv) {
   imledger::cli::AddMemberCommands(app);
   imledger::cli::AddClinicalCommands(app);
   imledger::cli::AddNodeCommands(app);
+  imledger::cli::AddAuditCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

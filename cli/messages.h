@@ -41,5 +41,6 @@ std::span<const Message> ClientMessages();
 std::span<const Message> NetworkMessages();
 std::span<const Message> BuilderMessages();
 std::span<const Message> LedgerMessages();
+std::span<const Message> AuditMessages();
 
 }  // namespace imledger::cli

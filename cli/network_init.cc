@@ -23,7 +23,7 @@ constexpr char kLocalHost[] = "127.0.0.1";
 contracts::ConsensusParameters LocalConsensus() {
   contracts::ConsensusParameters consensus;
   consensus.batch_size = 256;
-  consensus.batch_delay_ms = 50;
+  consensus.batch_delay_ms = 2;
   consensus.checkpoint_interval = 128;
   consensus.view_change_timeout_ms = 2000;
   return consensus;

@@ -147,6 +147,11 @@ Result<nlohmann::json> NodeClient::GetStatus() {
   return Call("GET", "/v1/status", "", &http_status);
 }
 
+Result<nlohmann::json> NodeClient::GetJson(const std::string& target) {
+  int http_status = 0;
+  return Call("GET", target, "", &http_status);
+}
+
 Result<TransactionStatus> NodeClient::GetTransaction(std::string_view id_hex) {
   std::string target = "/v1/transactions/" + std::string(id_hex);
   int http_status = 0;

@@ -71,6 +71,9 @@ class NodeClient {
   // GET /v1/studies/{key}; nullopt when the study is not anchored (404 not_found).
   Result<std::optional<nlohmann::json>> GetStudy(std::string_view study_key_hex);
 
+  // GET `target` (a path under /v1), for reads without a typed call of their own.
+  Result<nlohmann::json> GetJson(const std::string& target);
+
   const NodeUrl& url() const { return url_; }
 
   // The node's error response to the last call, or nullopt when that call got no error response.

@@ -67,6 +67,10 @@ Status PrepareState(contracts::Engine& engine, const contracts::Genesis& genesis
 
 }  // namespace
 
+std::string PeerNetworkName(const contracts::Genesis& genesis) {
+  return genesis.network_id + "@" + contracts::GenesisHash(genesis).ToHex();
+}
+
 consensus::Config ConsensusConfigOf(const contracts::Genesis& genesis) {
   consensus::Config config;
   config.network_id = genesis.network_id;
@@ -141,7 +145,7 @@ Status Node::Start() {
     started_ = true;
   }
   network::TransportConfig config;
-  config.network_id = options_.genesis.network_id;
+  config.network_id = PeerNetworkName(options_.genesis);
   config.listen_host = options_.listen_host;
   config.listen_port = options_.listen_port;
   config.validators = ConsensusConfigOf(options_.genesis).validators;

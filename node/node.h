@@ -219,6 +219,11 @@ class Node {
   std::vector<CommitObserver> observers_;  // Guarded by observers_mutex_.
 };
 
+// The name that replicas exchange in the transport handshake: "<network id>@<genesis hash>".
+// Binding the genesis hash as well as the network id makes two nodes with different genesis
+// files refuse each other at connection time instead of failing later on diverging blocks.
+std::string PeerNetworkName(const contracts::Genesis& genesis);
+
 // The consensus configuration that `genesis` sets: validators in genesis order, batch size
 // and delay, checkpoint interval and request timeout.
 consensus::Config ConsensusConfigOf(const contracts::Genesis& genesis);

@@ -101,12 +101,14 @@ TEST(ProcessCluster, FourNodesCommitAStreamAndAgreeOnRootsAndStateDigests) {
   Hospital hospital = EnrollHospital(network, 1);
   // 1 registrar + 1 technician + 1 patient, then 40 anchors spread over all four nodes.
   constexpr int kAnchors = 40;
+  std::vector<std::string> anchor_ids;
   for (int i = 0; i < kAnchors; ++i) {
     nlohmann::json answer = CommitAccepted(
         network, i % network.size(),
         network.Sign(Anchor(hospital, "2.25.100." + std::to_string(i)), hospital.technicians[0]));
     ASSERT_TRUE(answer.contains("log_index"));
     EXPECT_EQ(answer["log_index"].get<uint64_t>(), 3u + i);
+    anchor_ids.push_back(answer["id"].get<std::string>());
   }
   std::optional<uint64_t> height = network.WaitForAgreement(1);
   ASSERT_TRUE(height.has_value());
@@ -116,6 +118,24 @@ TEST(ProcessCluster, FourNodesCommitAStreamAndAgreeOnRootsAndStateDigests) {
     EXPECT_EQ(status["tree_size"].get<uint64_t>(), 3u + kAnchors) << "node " << i;
     EXPECT_EQ(status["network_id"], network.genesis().network_id);
   }
+  // An auditor who pins the genesis verifies the 8th anchor through node 2.
+  const std::string node2 = "http://127.0.0.1:" + std::to_string(network.api_port(2));
+  const std::string genesis = (network.dir() / "network" / "genesis.json").string();
+  CommandResult audit = RunCommand(ImledgerPath() + " audit inclusion " + anchor_ids[7] +
+                                   " --node " + node2 + " --genesis " + genesis + " --json");
+  ASSERT_EQ(audit.exit_code, 0) << audit.output;
+  nlohmann::json verified = nlohmann::json::parse(audit.output, nullptr, false);
+  EXPECT_EQ(verified.value("verified", false), true) << audit.output;
+  EXPECT_EQ(verified.value("log_index", uint64_t{0}), 3u + 7u);
+  EXPECT_EQ(verified.value("result", ""), "accepted");
+  EXPECT_EQ(verified.value("quorum", size_t{0}), 3u);
+  EXPECT_GE(verified.value("signers", size_t{0}), 3u);
+  // Pinning another network's validators, the same certificate does not verify.
+  CommandResult foreign =
+      RunCommand(ImledgerPath() + " audit inclusion " + anchor_ids[7] + " --node " + node2 +
+                 " --genesis " + TestDataPath("contracts/genesis.json"));
+  EXPECT_EQ(foreign.exit_code, 1) << foreign.output;
+
   // A study anchored through node 1 reads the same from node 3.
   ApiClient reader(network.api_port(3));
   std::string study_key = crypto::HexEncode(crypto::Sha256Of(std::string_view("2.25.100.1")).bytes);
