@@ -78,6 +78,8 @@ crypto::Digest TransactionIdOf(ByteView encoded);
 // Fills in transaction.signer and transaction.signature from `key`.
 void SignTransaction(Transaction& transaction, const crypto::SecretKey& key);
 
+// Checks the signature through crypto::VerifyCached, so the API, the replica and the contracts
+// verify one transaction once per process.
 [[nodiscard]] bool VerifyTransactionSignature(const Transaction& transaction);
 
 }  // namespace imledger::contracts

@@ -132,6 +132,20 @@ int main(int argc, char** argv) {
   CLI::App app("imledgerd: one imledger validator node");
   std::string config_path;
   app.add_option("--config", config_path, "JSON configuration file")->required();
+#ifdef IMLEDGER_BENCH_NO_CLIENT_SIGNATURES
+  bool unsafe = false;
+  app.add_flag("--unsafe-no-client-signatures", unsafe,
+               "acknowledge that this benchmark build accepts unsigned transactions");
   CLI11_PARSE(app, argc, argv);
+  if (!unsafe) {
+    std::fprintf(stderr,
+                 "imledgerd: this build skips client signature checks and is for benchmarks "
+                 "only; pass --unsafe-no-client-signatures to run it anyway\n");
+    return kExitBadConfig;
+  }
+  spdlog::warn("event=unsafe_build client_signatures=unchecked");
+#else
+  CLI11_PARSE(app, argc, argv);
+#endif
   return Run(config_path);
 }

@@ -1,0 +1,51 @@
+// A bounded memo of Ed25519 signatures that verified, so one process checks a signature once.
+//
+// A transaction's signature is checked by the API when it arrives, by the replica when a
+// request or a PrePrepare carries it, and by the contracts when the block executes. Each check
+// gives the same answer, because each is the same libsodium call on the same bytes, so the
+// answer is kept: the key is SHA-256 over the public key, the signature and the message, and
+// only a successful verification is stored. A forged signature is therefore never answered
+// from the memo, and the memo cannot change any outcome, only how often libsodium runs.
+//
+// The table is direct-mapped with kSlots slots (2 MiB); a new entry evicts whatever shared its
+// slot. Thread-safe: one mutex guards the table, held for a 32-byte compare or copy.
+
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <mutex>
+#include <vector>
+
+#include "base/bytes.h"
+#include "crypto/ed25519.h"
+#include "crypto/sha256.h"
+
+namespace imledger::crypto {
+
+class SignatureCache {
+ public:
+  static constexpr size_t kSlots = size_t{1} << 16;
+
+  SignatureCache();
+
+  // The process-wide memo used by VerifyCached.
+  static SignatureCache& Global();
+
+  // Verify(key, message, signature), answered from the memo when this exact triple verified
+  // before.
+  bool Verify(const PublicKey& key, ByteView message, const Signature& signature);
+
+  // Successful verifications answered without libsodium; for tests and benchmarks.
+  size_t hits() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Digest> slots_;  // Guarded by mutex_; an all-zero digest marks an empty slot.
+  size_t hits_ = 0;            // Guarded by mutex_.
+};
+
+// SignatureCache::Global().Verify(...).
+[[nodiscard]] bool VerifyCached(const PublicKey& key, ByteView message, const Signature& signature);
+
+}  // namespace imledger::crypto
