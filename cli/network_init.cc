@@ -25,7 +25,7 @@ contracts::ConsensusParameters LocalConsensus() {
   consensus.batch_size = 256;
   consensus.batch_delay_ms = 2;
   consensus.checkpoint_interval = 128;
-  consensus.view_change_timeout_ms = 2000;
+  consensus.view_change_timeout_ms = 600;
   return consensus;
 }
 
