@@ -38,7 +38,8 @@ class ApiClient {
  public:
   ApiClient(uint16_t port, uint32_t timeout_ms = 15000);
 
-  // GET `target`; the JSON body, or an error status for a transport failure or non-JSON body.
+  // Sends GET `target` and returns the JSON body. A transport failure or a body that is not
+  // JSON is an error status.
   Result<nlohmann::json> Get(const std::string& target, int* http_status = nullptr);
 
   // POSTs an encoded transaction with ?wait=commit and returns the JSON answer.
