@@ -350,17 +350,18 @@ TEST_F(GatewayTest, VerifyOnReadCatchesSwappedFile) {
   EXPECT_EQ(intact->status, 200);
   EXPECT_EQ(MultipartParts(*intact).size(), 1u);
 
-  // Change one byte at the end of the stored file, inside the pixel data.
+  // Change one byte inside the pixel data, which ends 138 bytes before the end of CT_small.dcm
+  // (a DataSetTrailingPadding element follows it and is not part of the digest).
   Result<std::filesystem::path> stored = orthanc_->StoredFile(study_ct_.orthanc_id);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   {
     std::fstream file(*stored, std::ios::in | std::ios::out | std::ios::binary);
     ASSERT_TRUE(file.is_open());
-    file.seekg(-1, std::ios::end);
-    char last = 0;
-    file.get(last);
-    file.seekp(-1, std::ios::end);
-    file.put(static_cast<char>(last ^ 0x01));
+    file.seekg(-1000, std::ios::end);
+    char pixel_byte = 0;
+    file.get(pixel_byte);
+    file.seekp(-1000, std::ios::end);
+    file.put(static_cast<char>(pixel_byte ^ 0x01));
   }
   Result<TestResponse> swapped =
       GatewayGet(StudyPath(study_ct_), "doctor-a", Purpose::kTreatment, {{"Accept", kDicomAccept}});

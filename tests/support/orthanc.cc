@@ -52,6 +52,9 @@ Status WriteConfig(const std::filesystem::path& path, const std::filesystem::pat
       {"RemoteAccessAllowed", false},
       {"AuthenticationEnabled", false},
       {"SaveJobs", false},
+      // No in-memory storage cache (Orthanc 1.10 keeps 128 MB by default), so a test that
+      // changes a stored file sees Orthanc serve the change.
+      {"MaximumStorageCacheSize", 0},
       {"HttpThreadsCount", 8},
       {"Plugins", {kDicomWebPlugin}},
       {"DicomWeb", {{"Enable", true}, {"Root", "/dicom-web/"}}},
