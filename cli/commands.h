@@ -23,4 +23,6 @@ void AddStudyCommands(CLI::App& app);
 
 void AddCheckpointCommands(CLI::App& app);
 
+void AddTokenCommands(CLI::App& app);
+
 }  // namespace imledger::cli

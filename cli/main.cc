@@ -17,6 +17,7 @@ int Run(int argc, char** argv) {
   imledger::cli::AddMerkleCommands(app);
   imledger::cli::AddStudyCommands(app);
   imledger::cli::AddCheckpointCommands(app);
+  imledger::cli::AddTokenCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -37,5 +37,6 @@ std::span<const Message> MerkleMessages();
 std::span<const Message> KeysMessages();
 std::span<const Message> StudyMessages();
 std::span<const Message> CheckpointMessages();
+std::span<const Message> TokenMessages();
 
 }  // namespace imledger::cli
