@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::string_view kEmergencyHeader = "X-Imledger-Emergency";
 constexpr auto kCommitPollInterval = std::chrono::milliseconds(10);
+constexpr size_t kRelayBufferBytes = 256 * 1024;
 
 std::optional<std::string_view> HeaderValue(const Request& request, std::string_view name) {
   auto found = request.find(beast::string_view(name.data(), name.size()));
@@ -66,7 +67,11 @@ uint64_t NowMs() {
 }
 
 Session::Session(SharedState& state, beast::tcp_stream client)
-    : state_(state), client_(std::move(client)), relay_buffer_(64 * 1024) {}
+    : state_(state), client_(std::move(client)), relay_buffer_(kRelayBufferBytes) {
+  // Beast reads at most the free capacity of a flat_buffer (at least 512 bytes), so without a
+  // reserve a relay would read Orthanc's answer about one kilobyte per system call.
+  upstream_buffer_.reserve(kRelayBufferBytes);
+}
 
 net::awaitable<void> Session::Run() {
   try {

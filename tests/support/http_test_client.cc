@@ -18,7 +18,8 @@ std::string TestResponse::Header(const std::string& name) const {
 
 class HttpTestClient::Impl {
  public:
-  explicit Impl(uint16_t port) : port_(port), stream_(io_) {}
+  // Beast reads at most the free capacity of the buffer, so reserve room for large bodies.
+  explicit Impl(uint16_t port) : port_(port), stream_(io_) { buffer_.reserve(256 * 1024); }
 
   Result<TestResponse> Request(const std::string& method, const std::string& target,
                                const std::map<std::string, std::string>& headers,
@@ -89,6 +90,7 @@ class HttpTestClient::Impl {
     boost::system::error_code ignored;  // Closing a broken connection may fail; nothing to do.
     stream_.socket().close(ignored);
     buffer_.clear();
+    buffer_.reserve(256 * 1024);
     connected_ = false;
   }
 
