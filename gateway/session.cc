@@ -103,7 +103,12 @@ net::awaitable<void> Session::Run() {
       }
     }
   } catch (const boost::system::system_error& error) {
+    // A client or Orthanc that closes, stalls past a deadline or sends malformed HTTP.
     spdlog::debug("event=gateway_connection_failed error=\"{}\"", error.code().message());
+  } catch (const std::exception& error) {
+    // A spool file that cannot be created or written, or memory exhausted: end this
+    // connection only, since an exception leaving the coroutine would stop a network thread.
+    spdlog::error("event=gateway_connection_failed error=\"{}\"", error.what());
   }
   boost::system::error_code ignored;  // The peer may already be gone.
   client_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);

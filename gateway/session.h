@@ -54,6 +54,26 @@ struct SharedState {
   Counters counters;
 };
 
+// A spool folder removed with its contents when the scope ends, also when a coroutine unwinds
+// on an I/O error.
+class SpoolFolder {
+ public:
+  explicit SpoolFolder(std::filesystem::path path) : path_(std::move(path)) {}
+
+  ~SpoolFolder() {
+    std::error_code ignored;  // A folder left behind wastes space but is harmless.
+    std::filesystem::remove_all(path_, ignored);
+  }
+
+  SpoolFolder(const SpoolFolder&) = delete;
+  SpoolFolder& operator=(const SpoolFolder&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 class Session {
  public:
   Session(SharedState& state, beast::tcp_stream client);

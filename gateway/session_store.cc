@@ -79,22 +79,20 @@ net::awaitable<bool> Session::ServeStore(Request& request, const Route& route,
   }
 
   // Read the whole study back, as Orthanc now holds it, and hash it.
-  std::filesystem::path folder = NewSpoolFolder();
+  SpoolFolder folder(NewSpoolFolder());
   Request read_back;
   read_back.method(http::verb::get);
   read_back.version(11);
   read_back.set(http::field::accept, "multipart/related; type=\"application/dicom\"");
   http::request<http::string_body> read_back_request =
       UpstreamRequest(read_back, "/studies/" + route.study_instance_uid);
-  std::filesystem::path spooled = folder / "study";
+  std::filesystem::path spooled = folder.path() / "study";
   http::response_header<> header = co_await SpoolResponse(std::move(read_back_request), spooled);
   Result<std::string> boundary = MultipartBoundary(std::string_view(
       header[http::field::content_type].data(), header[http::field::content_type].size()));
-  Result<dicom::StudyDigest> digest =
-      boundary.ok() ? DigestMultipartStudy(folder / "study", *boundary, folder)
-                    : Result<dicom::StudyDigest>(boundary.status());
-  std::error_code ignored;  // A leftover spool folder wastes space but is harmless.
-  std::filesystem::remove_all(folder, ignored);
+  Result<dicom::StudyDigest> digest = boundary.ok()
+                                          ? DigestMultipartStudy(spooled, *boundary, folder.path())
+                                          : Result<dicom::StudyDigest>(boundary.status());
   if (!digest.ok()) {
     Refusal refusal{502, "bad_upstream",
                     "reading the stored study back failed: " + digest.status().message()};

@@ -183,8 +183,8 @@ net::awaitable<http::response_header<>> Session::SpoolResponse(
 
 net::awaitable<bool> Session::RelayVerified(const Request& request, const Route& route,
                                             const crypto::Digest& study_key, uint64_t& body_bytes) {
-  std::filesystem::path folder = NewSpoolFolder();
-  std::filesystem::path spooled = folder / "response";
+  SpoolFolder folder(NewSpoolFolder());
+  std::filesystem::path spooled = folder.path() / "response";
   std::string relative_target = route.relative_path;
   if (!route.query.empty()) {
     relative_target += "?" + route.query;
@@ -198,9 +198,9 @@ net::awaitable<bool> Session::RelayVerified(const Request& request, const Route&
         contracts::LedgerQueries(state_.ledger.database).StudyAnchors(study_key);
     Result<std::string> boundary = MultipartBoundary(std::string_view(
         header[http::field::content_type].data(), header[http::field::content_type].size()));
-    Result<dicom::StudyDigest> digest = boundary.ok()
-                                            ? DigestMultipartStudy(spooled, *boundary, folder)
-                                            : Result<dicom::StudyDigest>(boundary.status());
+    Result<dicom::StudyDigest> digest =
+        boundary.ok() ? DigestMultipartStudy(spooled, *boundary, folder.path())
+                      : Result<dicom::StudyDigest>(boundary.status());
     if (!anchors.ok() || anchors->empty() || !digest.ok() ||
         digest->root != anchors->back().study_root) {
       state_.counters.integrity_failures += 1;
@@ -216,8 +216,6 @@ net::awaitable<bool> Session::RelayVerified(const Request& request, const Route&
     }
   }
   if (refusal) {
-    std::error_code ignored;  // A leftover spool folder wastes space but is harmless.
-    std::filesystem::remove_all(folder, ignored);
     co_return co_await SendRefusal(request, *refusal);
   }
 
@@ -231,9 +229,6 @@ net::awaitable<bool> Session::RelayVerified(const Request& request, const Route&
   response.version(request.version());
   response.keep_alive(request.keep_alive());
   response.prepare_payload();
-  // The open file keeps its data after the name is removed, so the folder can go now.
-  std::error_code ignored;
-  std::filesystem::remove_all(folder, ignored);
   http::response_serializer<http::file_body> serializer(response);
   while (!serializer.is_done()) {
     client_.expires_after(std::chrono::milliseconds(state_.config.write_timeout_ms));
