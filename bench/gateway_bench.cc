@@ -1,9 +1,9 @@
 // gateway_bench: WADO-RS study retrieval through the gateway against Orthanc directly, in the
 // same run, on the same Orthanc and the same study.
 //
-// The program moves itself into a loopback-only network namespace (it needs root, as the
-// gateway tests do), starts Orthanc with the DICOMweb plugin, stores a study (the files of
-// FOLDER, or tests/data/dicom/basic/dicom3tools-0051.dcm without one), starts one
+// The program moves itself into a loopback-only network namespace, so it needs root, as the
+// gateway tests do. It starts Orthanc with the DICOMweb plugin and stores a study: the files of
+// FOLDER, or tests/data/dicom/basic/dicom3tools-0051.dcm without one. It starts one
 // single-validator node with the identities the gateway needs, anchors the study and starts the
 // gateway. It then alternates rounds of sequential keep-alive retrievals, direct and through
 // the gateway, and prints throughput and latency percentiles for each, and their ratio.

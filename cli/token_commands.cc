@@ -42,7 +42,14 @@ Result<uint64_t> ParseTtlMs(std::string_view text) {
   uint64_t count = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
   std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
-  uint64_t unit_ms = unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+  uint64_t unit_ms = 0;
+  if (unit == "s") {
+    unit_ms = 1000;
+  } else if (unit == "m") {
+    unit_ms = 60'000;
+  } else if (unit == "h") {
+    unit_ms = 3'600'000;
+  }
   if (error != std::errc() || count == 0 || unit_ms == 0 || count > 10'000) {
     return Status::InvalidArgument(Text("token.ttl_invalid", {text}));
   }

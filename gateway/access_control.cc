@@ -44,8 +44,8 @@ bool GrantCoversStudy(const contracts::GrantRecord& grant, const crypto::Digest&
   return false;
 }
 
-// The stable code of the newest grant that names the requester and the study but does not
-// allow this access; "no_grant" when no such grant exists.
+// The stable code for why `grant`, which names the requester and covers the study, does not
+// allow this access.
 std::string GrantFailureCode(const contracts::GrantRecord& grant, contracts::Purpose purpose,
                              uint64_t now_ms) {
   if (grant.revoked_ms && *grant.revoked_ms <= now_ms) {

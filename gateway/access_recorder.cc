@@ -62,6 +62,8 @@ void AccessRecorder::Record(const contracts::AccessEvent& event) {
 }
 
 void AccessRecorder::Flush() {
+  // Held from taking the queue to the last submit, so concurrent flushes keep the order.
+  std::lock_guard<std::mutex> submit_lock(submit_mutex_);
   std::vector<contracts::AccessEvent> events;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -109,7 +111,6 @@ uint64_t AccessRecorder::NextNonce() {
 }
 
 void AccessRecorder::SubmitBatch(std::vector<contracts::AccessEvent> events) {
-  std::lock_guard<std::mutex> submit_lock(submit_mutex_);
   contracts::AccessRecord record;
   record.events = std::move(events);
   uint64_t nonce = NextNonce();

@@ -1,8 +1,8 @@
 // Batches the gateway's access events into access.record transactions signed by its member key.
 //
-// Record queues one event; a background thread signs and submits a batch when
-// batch_max_events are waiting or batch_interval_ms passed since the last batch, whichever comes
-// first, and Stop submits what is left. Events keep their recording order within and across
+// Record queues one event. A background thread signs and submits a batch when
+// batch_max_events are waiting or batch_interval_ms have passed, whichever comes first, and
+// Stop submits what is left. Events keep their recording order within and across
 // batches. Nonces are the Unix time in microseconds, raised to the previous nonce + 1, so they
 // keep increasing across restarts as long as the clock does not step back by more than the
 // time since the last batch. A submitted batch that the replica rejects is lost; the submit
@@ -28,7 +28,7 @@ using SubmitFunction = std::function<void(Bytes encoded_transaction)>;
 
 class AccessRecorder {
  public:
-  // `submit` is called from the recorder's thread and from Stop.
+  // `submit` is called from the recorder's thread and from Flush and Stop.
   AccessRecorder(crypto::SecretKey key, std::string network_id, SubmitFunction submit,
                  uint32_t batch_max_events, uint32_t batch_interval_ms);
 
@@ -53,7 +53,7 @@ class AccessRecorder {
 
  private:
   void Run();
-  // Signs and submits `events`; the caller holds no lock.
+  // Signs and submits `events`; the caller holds submit_mutex_ and not mutex_.
   void SubmitBatch(std::vector<contracts::AccessEvent> events);
   uint64_t NextNonce();
 
@@ -73,7 +73,7 @@ class AccessRecorder {
   uint64_t events_submitted_ = 0;              // Guarded by mutex_.
   std::thread thread_;
 
-  // Serializes SubmitBatch so batches are submitted in nonce order.
+  // Serializes flushes, so batches are submitted in recording and nonce order.
   std::mutex submit_mutex_;
 };
 

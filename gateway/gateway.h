@@ -3,7 +3,7 @@
 //
 // Each request carries a PASETO v4.public token signed by an enrolled member. The gateway
 // checks it, maps the path onto a study route (gateway/route.h; everything else is refused),
-// decides with contracts::LedgerQueries::Decide, and either forwards to Orthanc or answers 403
+// decides with contracts::LedgerQueries::Decide, and either forwards to Orthanc or sends 403
 // with the reason. Responses stream from Orthanc to the client in 64 KiB chunks, except with
 // verify_on_read, where a whole-study retrieval is spooled to a file, hashed and compared with
 // the anchored study root first. Every decision becomes an access event, committed in batched
@@ -34,8 +34,8 @@ class Node;
 
 namespace imledger::gateway {
 
-// What the gateway needs from a node: the database to read committed state from, a way to
-// submit transactions, and the network id to sign them for.
+// The gateway's view of a node: the database to read committed state from, a way to submit
+// transactions, and the network id to sign them for.
 struct LedgerAccess {
   leveldb::DB* database = nullptr;  // Must outlive the gateway; read-only use.
   std::function<void(Bytes encoded_transaction)> submit;  // Thread-safe.

@@ -3,9 +3,9 @@
 // Only DICOMweb routes that name a study, a QIDO-RS study search, and a STOW-RS store into a
 // named study are served; everything else (Orthanc's REST API, /instances/{id}, /tools/...,
 // series or instance searches across studies, unknown paths) is refused, so the gateway denies
-// by default. The parser accepts a path only in one spelling: no percent-escapes, no empty,
-// "." or ".." segments, and UIDs of 1 to 64 digits and dots as DICOM PS3.5 section 9.1 defines
-// them, so Orthanc cannot read a path differently from the gateway. Pure functions; thread-safe.
+// by default. The parser accepts a path only in one spelling: no percent-escapes and no empty,
+// "." or ".." segments. UIDs are 1 to 64 digits and dots, as DICOM PS3.5 section 9.1 defines
+// them. So Orthanc cannot read a path differently from the gateway. Pure functions; thread-safe.
 
 #pragma once
 
@@ -32,7 +32,7 @@ struct Route {
 };
 
 // Maps `target` (path and query, as in the request line) under `prefix` ("/dicom-web") onto a
-// route. A refused request is a PermissionDenied status whose message says why.
+// route. A refused request is a PermissionDenied status whose message gives the reason.
 Result<Route> ParseRoute(std::string_view method, std::string_view target, std::string_view prefix);
 
 // Whether `text` is a DICOM UID: 1 to 64 characters of digits and dots, components non-empty.

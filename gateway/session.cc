@@ -69,7 +69,7 @@ uint64_t NowMs() {
 Session::Session(SharedState& state, beast::tcp_stream client)
     : state_(state), client_(std::move(client)), relay_buffer_(kRelayBufferBytes) {
   // Beast reads at most the free capacity of a flat_buffer (at least 512 bytes), so without a
-  // reserve a relay would read Orthanc's answer about one kilobyte per system call.
+  // reserve a relay would read Orthanc's response about one kilobyte per system call.
   upstream_buffer_.reserve(kRelayBufferBytes);
 }
 
@@ -245,7 +245,7 @@ net::awaitable<std::optional<Refusal>> Session::DeclareEmergency(const Request& 
       co_return std::nullopt;
     }
   }
-  co_return std::nullopt;  // Still denied: the caller answers with the original reason.
+  co_return std::nullopt;  // Still denied: the caller sends the original reason.
 }
 
 net::awaitable<bool> Session::ServeSearch(Request& request, const Route& route,

@@ -97,7 +97,7 @@ class Session {
   void RecordAccess(const Requester& requester, const crypto::Digest& study_key, bool allowed,
                     const std::optional<crypto::Digest>& grant_id, uint64_t time_ms);
 
-  // session_responses.cc: answers built by the gateway itself.
+  // session_responses.cc: responses built by the gateway itself.
   net::awaitable<bool> SendRefusal(const Request& request, const Refusal& refusal);
   net::awaitable<bool> SendString(const Request& request, StringResponse response);
 

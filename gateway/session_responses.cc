@@ -1,4 +1,4 @@
-// Responses the gateway writes itself: refusals with a JSON error body, and buffered answers.
+// Responses the gateway writes itself: refusals with a JSON error body, and buffered responses.
 
 #include "gateway/session.h"
 #include "network/http_message.h"

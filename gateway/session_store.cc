@@ -78,7 +78,7 @@ net::awaitable<bool> Session::ServeStore(Request& request, const Route& route,
     co_return co_await SendString(request, std::move(stored));
   }
 
-  // Read the whole study back, as Orthanc now holds it, and hash it.
+  // Read the whole study back, as Orthanc now stores it, and hash it.
   SpoolFolder folder(NewSpoolFolder());
   Request read_back;
   read_back.method(http::verb::get);

@@ -5,7 +5,7 @@
 // gateway's audience), "iat" and "exp" (RFC 3339 date-times, as PASETO's registered claims
 // are), "purpose" (treatment, emergency, research, ai-training, consultation) and "jti" (a
 // token id). The token verifies under the key that `sub` names, so anyone can check it without
-// a shared secret; whether that key belongs to an active member is the gateway's check against
+// a shared secret. Whether that key belongs to an active member is the gateway's check against
 // the ledger. Times are whole seconds. Pure functions; thread-safe.
 
 #pragma once

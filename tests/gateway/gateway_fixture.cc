@@ -141,7 +141,8 @@ SampleStudy GatewayTest::LoadStudy(const std::string& file) {
   Result<dicom::InstanceDigest> instance = dicom::DigestInstanceFile(study.file);
   EXPECT_TRUE(instance.ok()) << instance.status().ToString();
   Result<std::vector<dicom::StudyDigest>> digests = dicom::BuildStudyDigests({*instance});
-  EXPECT_TRUE(digests.ok() && digests->size() == 1);
+  EXPECT_TRUE(digests.ok()) << digests.status().ToString();
+  EXPECT_EQ(digests->size(), 1u);
   study.uid = digests->front().study_instance_uid;
   study.key = crypto::Sha256Of(study.uid);
   study.root = digests->front().root;

@@ -1,7 +1,7 @@
 // A synchronous HTTP/1.1 client for tests that need request headers (Accept, Authorization)
 // and response headers, which network::HttpClient does not expose.
 //
-// One client holds one keep-alive connection to one 127.0.0.1 port and reconnects when the
+// One client keeps one keep-alive connection to one 127.0.0.1 port and reconnects when the
 // server closed it. Calls block without a deadline, so a test relies on its servers answering.
 // Not thread-safe.
 

@@ -52,8 +52,8 @@ Status WriteConfig(const std::filesystem::path& path, const std::filesystem::pat
       {"RemoteAccessAllowed", false},
       {"AuthenticationEnabled", false},
       {"SaveJobs", false},
-      // No in-memory storage cache (Orthanc 1.10 keeps 128 MB by default), so a test that
-      // changes a stored file sees Orthanc serve the change.
+      // No in-memory storage cache (Orthanc 1.10 keeps 128 MB by default), so Orthanc serves a
+      // stored file as a test changed it.
       {"MaximumStorageCacheSize", 0},
       {"HttpThreadsCount", 8},
       {"Plugins", {kDicomWebPlugin}},

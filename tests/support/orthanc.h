@@ -2,7 +2,7 @@
 //
 // OrthancServer writes a generated configuration into a test folder (storage there, HTTP on a
 // free 127.0.0.1 port, DICOM server disabled, remote access disallowed, the DICOMweb plugin
-// loaded), starts the Orthanc binary as a child process, waits until its REST API answers,
+// loaded), starts the Orthanc binary as a child process, waits until its REST API responds,
 // and stops it by PID. Orthanc 1.10 cannot bind to one address, so callers first move the test
 // process into a network namespace that has only a loopback interface
 // (EnterLoopbackNetworkNamespace); Orthanc inherits it and is then reachable from nowhere else.
@@ -28,7 +28,7 @@ Status EnterLoopbackNetworkNamespace();
 
 class OrthancServer {
  public:
-  // Starts Orthanc with its storage under `folder` and waits up to 30 s for it to answer.
+  // Starts Orthanc with its storage under `folder` and waits up to 30 s for it to respond.
   static Result<std::unique_ptr<OrthancServer>> Start(const std::filesystem::path& folder);
 
   ~OrthancServer();  // Stops Orthanc.
