@@ -9,8 +9,8 @@
 namespace imledger::gateway::internal {
 namespace {
 
-// Request headers never forwarded: the token, hop-by-hop headers (RFC 9110 section 7.6.1), the
-// gateway's own transaction headers, and Host, which is set for Orthanc.
+// Request headers never forwarded as they are: the token, hop-by-hop headers (RFC 9110 section
+// 7.6.1), the gateway's own transaction headers, and Host, which UpstreamRequest sets.
 bool IsForwardedRequestHeader(const http::fields::value_type& field) {
   switch (field.name()) {
     case http::field::authorization:
@@ -71,8 +71,15 @@ http::request<http::string_body> Session::UpstreamRequest(
       forwarded.insert(field.name_string(), field.value());
     }
   }
-  forwarded.set(http::field::host,
-                state_.config.upstream_host + ":" + std::to_string(state_.config.upstream_port));
+  // The client's Host goes on, because the DICOMweb plugin builds the retrieve URLs in its
+  // responses from it, and clients must follow those URLs to the gateway, not to Orthanc.
+  auto client_host = request.find(http::field::host);
+  if (client_host != request.end()) {
+    forwarded.set(http::field::host, client_host->value());
+  } else {
+    forwarded.set(http::field::host,
+                  state_.config.upstream_host + ":" + std::to_string(state_.config.upstream_port));
+  }
   forwarded.keep_alive(true);
   forwarded.body() = request.body();
   forwarded.prepare_payload();

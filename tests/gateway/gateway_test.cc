@@ -268,6 +268,10 @@ TEST_F(GatewayTest, SearchShowsOnlyVisibleStudies) {
   nlohmann::json matches = nlohmann::json::parse(other->body);
   ASSERT_EQ(matches.size(), 1u);
   EXPECT_EQ(matches[0]["0020000D"]["Value"][0], study_mr_.uid);
+  // Retrieve URLs point at the gateway, which passes the client's Host on to Orthanc.
+  EXPECT_EQ(matches[0]["00081190"]["Value"][0],
+            "http://127.0.0.1:" + std::to_string(gateway_->listen_port()) +
+                "/dicom-web/studies/" + study_mr_.uid);
 
   // Paging counts only visible studies: offset 1 of one visible study is empty.
   Result<TestResponse> paged =
