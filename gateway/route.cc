@@ -34,6 +34,28 @@ std::vector<std::string_view> SplitSegments(std::string_view path) {
   return segments;
 }
 
+// A bulk data path below an instance, as the DICOMweb plugin writes BulkDataURIs: 8-digit hex
+// tags, with item indexes between them for elements inside sequences.
+bool IsBulkDataPath(const std::vector<std::string_view>& segments, size_t first) {
+  if (first >= segments.size()) {
+    return false;
+  }
+  for (size_t i = first; i < segments.size(); ++i) {
+    std::string_view segment = segments[i];
+    bool tag = segment.size() == 8;
+    bool index = !segment.empty() && segment.size() <= 6;
+    for (char c : segment) {
+      bool digit = c >= '0' && c <= '9';
+      tag = tag && (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+      index = index && digit;
+    }
+    if (!tag && !index) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool IsFrameList(std::string_view text) {
   if (text.empty() || text.front() == ',' || text.back() == ',') {
     return false;
@@ -47,8 +69,8 @@ bool IsFrameList(std::string_view text) {
   return true;
 }
 
-// Whether `segments` (after "studies", uid) name a resource of the study: metadata, rendered,
-// a series, an instance or its frames, or a QIDO-RS search within the study.
+// Whether `rest` (the segments after "studies", uid) names a resource of the study: metadata,
+// rendered, a series, an instance, its frames or bulk data, or a QIDO-RS search in the study.
 bool IsStudyResource(const std::vector<std::string_view>& rest) {
   auto is = [&](size_t i, std::string_view literal) {
     return i < rest.size() && rest[i] == literal;
@@ -73,6 +95,9 @@ bool IsStudyResource(const std::vector<std::string_view>& rest) {
   }
   if (rest.size() == 4 || leaf(4)) {
     return true;
+  }
+  if (is(4, "bulk")) {
+    return IsBulkDataPath(rest, 5);
   }
   if (!is(4, "frames") || rest.size() < 6 || !IsFrameList(rest[5])) {
     return false;

@@ -55,16 +55,32 @@ TEST_F(GatewayTest, AcquiringHospitalRetrievesStudyForTreatment) {
   ExpectAccessEvent(trail[0], "doctor-a", study_ct_, Purpose::kTreatment, true, std::nullopt);
 }
 
-TEST_F(GatewayTest, MetadataIsByteIdenticalToOrthanc) {
+TEST_F(GatewayTest, MetadataAndBulkDataMatchOrthanc) {
   Result<TestResponse> response =
       GatewayGet(StudyPath(study_mr_) + "/metadata", "doctor-a", Purpose::kTreatment);
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->status, 200);
-  Result<TestResponse> direct =
-      orthanc_->client().Request("GET", StudyPath(study_mr_) + "/metadata");
+  // The same Host as the gateway's client, because the plugin writes BulkDataURIs from it.
+  std::string gateway_host = "127.0.0.1:" + std::to_string(gateway_->listen_port());
+  Result<TestResponse> direct = orthanc_->client().Request(
+      "GET", StudyPath(study_mr_) + "/metadata", {{"Host", gateway_host}});
   ASSERT_TRUE(direct.ok());
   EXPECT_EQ(response->body, direct->body);
   EXPECT_EQ(response->Header("content-type"), direct->Header("content-type"));
+
+  // The pixel data's BulkDataURI points at the gateway, which serves it under the same decision.
+  nlohmann::json metadata = nlohmann::json::parse(response->body);
+  std::string bulk_uri = metadata[0]["7FE00010"]["BulkDataURI"];
+  std::string prefix = "http://" + gateway_host;
+  ASSERT_EQ(bulk_uri.substr(0, prefix.size()), prefix);
+  Result<TestResponse> bulk =
+      GatewayGet(bulk_uri.substr(prefix.size()), "doctor-a", Purpose::kTreatment);
+  ASSERT_TRUE(bulk.ok());
+  EXPECT_EQ(bulk->status, 200);
+  std::vector<TrailEntry> trail = TrailAfterFlush(2);
+  ASSERT_EQ(trail.size(), 2u);
+  ExpectAccessEvent(trail[0], "doctor-a", study_mr_, Purpose::kTreatment, true, std::nullopt);
+  ExpectAccessEvent(trail[1], "doctor-a", study_mr_, Purpose::kTreatment, true, std::nullopt);
 }
 
 TEST_F(GatewayTest, OtherHospitalWithoutGrantIsDenied) {
@@ -270,8 +286,8 @@ TEST_F(GatewayTest, SearchShowsOnlyVisibleStudies) {
   EXPECT_EQ(matches[0]["0020000D"]["Value"][0], study_mr_.uid);
   // Retrieve URLs point at the gateway, which passes the client's Host on to Orthanc.
   EXPECT_EQ(matches[0]["00081190"]["Value"][0],
-            "http://127.0.0.1:" + std::to_string(gateway_->listen_port()) +
-                "/dicom-web/studies/" + study_mr_.uid);
+            "http://127.0.0.1:" + std::to_string(gateway_->listen_port()) + "/dicom-web/studies/" +
+                study_mr_.uid);
 
   // Paging counts only visible studies: offset 1 of one visible study is empty.
   Result<TestResponse> paged =

@@ -44,6 +44,10 @@ TEST(ParseRoute, StudyResourcesAreServed) {
        "/studies/1.2.3/series/4.5/instances/6.7/frames/1,2,3", false},
       {"/dicom-web/studies/1.2.3/series/4.5/instances/6.7/frames/1/rendered",
        "/studies/1.2.3/series/4.5/instances/6.7/frames/1/rendered", false},
+      {"/dicom-web/studies/1.2.3/series/4.5/instances/6.7/bulk/7fe00010",
+       "/studies/1.2.3/series/4.5/instances/6.7/bulk/7fe00010", false},
+      {"/dicom-web/studies/1.2.3/series/4.5/instances/6.7/bulk/00081111/0/00100010",
+       "/studies/1.2.3/series/4.5/instances/6.7/bulk/00081111/0/00100010", false},
   };
   for (const Case& test : cases) {
     SCOPED_TRACE(test.target);
@@ -101,6 +105,9 @@ TEST(ParseRoute, EverythingElseIsRefused) {
       {"GET", "/dicom-web/studies/1.2.3/series/4.5/instances/6.7/frames/"},
       {"GET", "/dicom-web/studies/1.2.3/series/4.5/instances/6.7/frames/1,,2"},
       {"GET", "/dicom-web/studies/1.2.3/series/4.5/instances/6.7/frames/a"},
+      {"GET", "/dicom-web/studies/1.2.3/series/4.5/instances/6.7/bulk"},
+      {"GET", "/dicom-web/studies/1.2.3/series/4.5/instances/6.7/bulk/7fe0001g"},
+      {"GET", "/dicom-web/studies/1.2.3/series/4.5/instances/6.7/bulk/../file"},
       {"GET", "/dicom-web/studies/1.2.3?x=\x7f"},
       {"HEAD", "/dicom-web/studies/1.2.3"},
       {"DELETE", "/dicom-web/studies/1.2.3"},
