@@ -45,5 +45,6 @@ void AddClinicalCommands(CLI::App& app);
 
 // `tx show` and `node status`.
 void AddNodeCommands(CLI::App& app);
+void AddTokenCommands(CLI::App& app);
 
 }  // namespace imledger::cli

@@ -23,6 +23,7 @@ int Run(int argc, char** argv) {
   imledger::cli::AddClinicalCommands(app);
   imledger::cli::AddNodeCommands(app);
   imledger::cli::AddAuditCommands(app);
+  imledger::cli::AddTokenCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -23,10 +23,10 @@ Language LanguageFromEnvironment() {
 }
 
 const Message* Find(std::string_view id) {
-  static const std::array<std::span<const Message>, 10> kTables = {
+  static const std::array<std::span<const Message>, 11> kTables = {
       CommonMessages(),     MerkleMessages(), KeysMessages(),    StudyMessages(),
       CheckpointMessages(), ClientMessages(), NetworkMessages(), BuilderMessages(),
-      LedgerMessages(),     AuditMessages()};
+      LedgerMessages(),     AuditMessages(),  TokenMessages()};
   for (std::span<const Message> table : kTables) {
     for (const Message& message : table) {
       if (message.id == id) {

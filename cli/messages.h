@@ -42,5 +42,6 @@ std::span<const Message> NetworkMessages();
 std::span<const Message> BuilderMessages();
 std::span<const Message> LedgerMessages();
 std::span<const Message> AuditMessages();
+std::span<const Message> TokenMessages();
 
 }  // namespace imledger::cli

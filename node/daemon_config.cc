@@ -225,7 +225,8 @@ Result<DaemonConfig> ParseDaemonConfig(std::string_view json_text,
                                                   "key_passphrase_env",
                                                   "api_max_body_bytes",
                                                   "api_read_timeout_ms",
-                                                  "api_write_timeout_ms"};
+                                                  "api_write_timeout_ms",
+                                                  "gateway"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       return Invalid(key, "is not a known option; docs/operations.md lists the options");
     }
@@ -262,6 +263,14 @@ Result<DaemonConfig> ParseDaemonConfig(std::string_view json_text,
   }
   if (Status status = ParseServiceOptions(root, config); !status.ok()) {
     return status;
+  }
+  if (root.contains("gateway")) {
+    if (!root["gateway"].is_object()) {
+      return Invalid("gateway", "must be an object; docs/gateway.md lists its options");
+    }
+    // gateway/ sits above node/, so imledgerd parses this object with the gateway's parser.
+    config.gateway = root["gateway"].dump();
+    config.base_dir = base_dir;
   }
   return config;
 }

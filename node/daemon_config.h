@@ -45,6 +45,10 @@ struct DaemonConfig {
   uint64_t api_max_body_bytes = 1'500'000;
   uint32_t api_read_timeout_ms = 10000;
   uint32_t api_write_timeout_ms = 10000;
+  // The "gateway" object as JSON text, when the node runs the DICOMweb gateway; imledgerd
+  // parses it with gateway::ParseGatewayConfigText against base_dir.
+  std::optional<std::string> gateway;
+  std::filesystem::path base_dir;
 };
 
 // Parses `json_text` and resolves relative paths against `base_dir`.

@@ -2,7 +2,8 @@
 //
 // Usage: imledgerd --config FILE (daemon_config.h describes the file). The daemon loads the key
 // and the genesis, opens or creates the data folder, starts the replica, its peer transport and
-// the HTTP API (docs/api.md). On SIGINT or SIGTERM it stops accepting HTTP requests, stops the
+// the HTTP API (docs/api.md), and the DICOMweb gateway when the file has a "gateway" object
+// (docs/gateway.md). On SIGINT or SIGTERM it stops accepting HTTP requests, stops the
 // node (the block being written finishes) and closes the store. Exit status: 0 after a clean
 // stop, 2 for an invalid configuration, 1 when the node or the API cannot start.
 
@@ -20,6 +21,8 @@
 #include "api/api_server.h"
 #include "contracts/genesis.h"
 #include "crypto/key_file.h"
+#include "gateway/config.h"
+#include "gateway/gateway.h"
 #include "node/daemon_config.h"
 #include "node/node.h"
 
@@ -92,6 +95,17 @@ int Run(const std::string& config_path) {
   options.listen_port = config->listen_port;
   options.peers = std::move(*peers);
   options.max_pending_requests = config->max_pending_requests;
+  std::optional<imledger::gateway::GatewayConfig> gateway_config;
+  if (config->gateway.has_value()) {
+    imledger::Result<imledger::gateway::GatewayConfig> parsed =
+        imledger::gateway::ParseGatewayConfigText(*config->gateway, config->base_dir);
+    if (!parsed.ok()) {
+      return Fail(kExitBadConfig, imledger::Status::InvalidArgument("config option \"gateway\": " +
+                                                                    parsed.status().ToString()));
+    }
+    gateway_config = std::move(*parsed);
+  }
+
   imledger::Result<std::unique_ptr<imledger::node::Node>> node =
       imledger::node::Node::Open(std::move(options), std::move(*key));
   if (!node.ok()) {
@@ -114,10 +128,29 @@ int Run(const std::string& config_path) {
                                  "config options \"api_host\"/\"api_port\": " + started.message()));
   }
 
+  std::unique_ptr<imledger::gateway::Gateway> gateway;
+  if (gateway_config.has_value()) {
+    imledger::Result<std::unique_ptr<imledger::gateway::Gateway>> created =
+        imledger::gateway::Gateway::Create(std::move(*gateway_config),
+                                           imledger::gateway::LedgerAccessOf(**node));
+    imledger::Status started = created.ok() ? (*created)->Start() : created.status();
+    if (!started.ok()) {
+      api.Stop();
+      (*node)->Stop();
+      return Fail(kExitBadConfig, imledger::Status(started.code(), "config option \"gateway\": " +
+                                                                       started.message()));
+    }
+    gateway = std::move(*created);
+    spdlog::info("event=gateway_started port={}", gateway->listen_port());
+  }
+
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("event=imledgerd_stopping signal={} height={}", signal_number,
                (*node)->Snapshot().height);
+  if (gateway != nullptr) {
+    gateway->Stop();  // Submits the access events still queued while the node runs.
+  }
   api.Stop();
   (*node)->Stop();
   uint64_t height = (*node)->Snapshot().height;
