@@ -139,7 +139,13 @@ class Gateway::Impl {
 LedgerAccess LedgerAccessOf(node::Node& node) {
   LedgerAccess access;
   access.database = node.database();
-  access.submit = [&node](Bytes transaction) { node.Submit(std::move(transaction)); };
+  access.submit = [&node](Bytes transaction) {
+    // The node checks the transaction before queueing it. A rejection here (a full queue, say)
+    // loses that batch of access events, so it is logged as an error with the reason.
+    if (Status status = node.Submit(std::move(transaction)); !status.ok()) {
+      spdlog::error("event=gateway_submit_failed error=\"{}\"", status.ToString());
+    }
+  };
   access.network_id = node.genesis().network_id;
   return access;
 }
