@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -74,8 +75,12 @@ struct Ledger {
   template <typename Payload>
   void Submit(std::string_view signer, const Payload& payload) {
     uint64_t nonce = ++nonces[std::string(signer)];
-    node->Submit(contracts::EncodeTransaction(
+    Status submitted = node->Submit(contracts::EncodeTransaction(
         contracts::MakeTransaction(kNetworkId, nonce, NowMs(), payload, KeyNamed(signer))));
+    if (!submitted.ok()) {
+      std::fprintf(stderr, "gateway_bench: submit failed: %s\n", submitted.ToString().c_str());
+      std::exit(1);
+    }
   }
 
   contracts::LedgerQueries Queries() const { return contracts::LedgerQueries(node->database()); }

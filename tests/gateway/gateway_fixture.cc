@@ -177,7 +177,8 @@ crypto::Digest GatewayTest::GrantOrganization(const std::string& organization,
   grant.valid_until_ms = valid_until_ms;
   contracts::Transaction transaction = Sign("patient-1", grant);
   crypto::Digest id = contracts::TransactionId(transaction);
-  node_->Submit(contracts::EncodeTransaction(transaction));
+  Status submitted = node_->Submit(contracts::EncodeTransaction(transaction));
+  EXPECT_TRUE(submitted.ok()) << submitted.ToString();
   EXPECT_TRUE(WaitUntil([&] { return Queries().Grant(id).value().has_value(); }))
       << "consent.grant not committed";
   return id;

@@ -62,7 +62,8 @@ class GatewayTest : public ::testing::Test {
     contracts::Transaction transaction = Sign(signer, payload);
     Bytes encoded = contracts::EncodeTransaction(transaction);
     crypto::Digest id = contracts::TransactionIdOf(encoded);
-    node_->Submit(std::move(encoded));
+    Status submitted = node_->Submit(std::move(encoded));
+    EXPECT_TRUE(submitted.ok()) << submitted.ToString();
     EXPECT_TRUE(WaitUntil(committed))
         << "transaction " << contracts::TransactionTypeName(Payload::kType) << " by " << signer
         << " not committed";
