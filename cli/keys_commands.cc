@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/messages.h"
+#include "cli/passphrase.h"
 #include "crypto/key_file.h"
 
 namespace imledger::cli {
@@ -26,19 +27,6 @@ struct KeysOptions {
 int Fail(const Status& status) {
   std::cerr << Text("error.prefix", {status.message()}) << "\n";
   return status.code() == StatusCode::kInvalidArgument ? kExitInvalidInput : kExitNotVerified;
-}
-
-// The passphrase is the first line of a file, so it never appears in the process list.
-Result<std::optional<std::string>> ReadPassphrase(const std::string& path) {
-  if (path.empty()) {
-    return std::optional<std::string>();
-  }
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line) || line.empty()) {
-    return Status::InvalidArgument(Text("keys.passphrase_unreadable", {path}));
-  }
-  return std::optional<std::string>(line);
 }
 
 void PrintPublicKey(const crypto::SecretKey& key, const KeysOptions& options) {

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/messages.h"
 #include "cli/node_client.h"
+#include "cli/passphrase.h"
 #include "cli/transaction_builder.h"
 #include "crypto/key_file.h"
 
@@ -17,19 +18,6 @@ namespace imledger::cli {
 namespace {
 
 constexpr uint32_t kMaxWaitMs = 60000;
-
-// The passphrase is the first line of a file, so it never appears in the process list.
-Result<std::optional<std::string>> ReadPassphrase(const std::string& path) {
-  if (path.empty()) {
-    return std::optional<std::string>();
-  }
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line) || line.empty()) {
-    return Status::InvalidArgument(Text("keys.passphrase_unreadable", {path}));
-  }
-  return std::optional<std::string>(line);
-}
 
 Result<crypto::SecretKey> ReadSigningKey(const LedgerOptions& options) {
   Result<std::optional<std::string>> passphrase = ReadPassphrase(options.passphrase_file);

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/messages.h"
+#include "cli/passphrase.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "gateway/token.h"
@@ -54,18 +55,6 @@ Result<uint64_t> ParseTtlMs(std::string_view text) {
     return Status::InvalidArgument(Text("token.ttl_invalid", {text}));
   }
   return count * unit_ms;
-}
-
-Result<std::optional<std::string>> ReadPassphrase(const std::string& path) {
-  if (path.empty()) {
-    return std::optional<std::string>();
-  }
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line) || line.empty()) {
-    return Status::InvalidArgument(Text("keys.passphrase_unreadable", {path}));
-  }
-  return std::optional<std::string>(line);
 }
 
 std::string RandomTokenId() {

@@ -294,5 +294,20 @@ TEST(ProcessCluster, UnknownKeyIsRejected) {
   });
 }
 
+TEST(ProcessCluster, BadGatewayOptionStopsDaemon) {
+  LocalNetwork network;
+  const std::filesystem::path config_path = network.NodeDir(0) / "config.json";
+  std::ifstream config_file(config_path);
+  nlohmann::json config = nlohmann::json::parse(config_file);
+  config["gateway"] = {{"audience", 7}, {"member_key_file", "gateway.key"}};
+  std::ofstream(config_path) << config.dump(2);
+
+  std::string log;
+  EXPECT_FALSE(network.Start(0, &log));
+  EXPECT_EQ(network.Stop(0, SIGKILL), 2);
+  EXPECT_NE(network.Log(0).find("config option \"gateway\""), std::string::npos) << network.Log(0);
+  EXPECT_NE(network.Log(0).find("audience"), std::string::npos) << network.Log(0);
+}
+
 }  // namespace
 }  // namespace imledger::testing

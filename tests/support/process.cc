@@ -68,6 +68,7 @@ bool ChildProcess::Start(const std::vector<std::string>& argv,
   }
   close(log_fd);
   pid_ = pid;
+  exit_status_.reset();
   log_path_ = log_path;
   return true;
 }
@@ -78,9 +79,17 @@ void ChildProcess::Signal(int signal_number) {
   }
 }
 
+namespace {
+
+int ExitStatusOf(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
 std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) {
-    return std::nullopt;
+    return exit_status_;
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
@@ -88,10 +97,8 @@ std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
     pid_t reaped = waitpid(pid_, &status, WNOHANG);
     if (reaped == pid_) {
       pid_ = -1;
-      if (WIFEXITED(status)) {
-        return WEXITSTATUS(status);
-      }
-      return 128 + WTERMSIG(status);
+      exit_status_ = ExitStatusOf(status);
+      return exit_status_;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       return std::nullopt;
@@ -107,6 +114,7 @@ bool ChildProcess::running() {
   int status = 0;
   if (waitpid(pid_, &status, WNOHANG) == pid_) {
     pid_ = -1;
+    exit_status_ = ExitStatusOf(status);
     return false;
   }
   return true;

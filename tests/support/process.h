@@ -35,7 +35,8 @@ class ChildProcess {
   void Signal(int signal_number);
 
   // Waits for the child to exit for at most `timeout`; returns its exit status (or 128 + the
-  // signal that ended it), or nothing when it still runs after the timeout.
+  // signal that ended it), or nothing when it still runs after the timeout. After the child
+  // was reaped, returns the status it exited with.
   std::optional<int> Wait(std::chrono::milliseconds timeout);
 
   // True while the child has been started and not yet reaped.
@@ -47,6 +48,7 @@ class ChildProcess {
 
  private:
   pid_t pid_ = -1;
+  std::optional<int> exit_status_;  // Set when the child was reaped.
   std::filesystem::path log_path_;
 };
 
