@@ -26,10 +26,18 @@ int Run(int argc, char** argv) {
   imledger::cli::AddTokenCommands(app);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    // Subcommand handlers end by throwing CLI::RuntimeError with their exit code, which CLI11
-    // reports through the same path as a parse error.
+  } catch (const CLI::RuntimeError& error) {
+    // Subcommand handlers end by throwing CLI::RuntimeError with their exit code.
+    return error.get_exit_code();
+  } catch (const CLI::CallForHelp& error) {
     return app.exit(error);
+  } catch (const CLI::CallForAllHelp& error) {
+    return app.exit(error);
+  } catch (const CLI::ParseError& error) {
+    // A missing or malformed option: CLI11's own exit codes (106 and so on) are not the ones
+    // docs/cli.md documents, so every usage error exits with kExitInvalidInput.
+    std::fprintf(stderr, "%s\n", imledger::cli::Text("error.usage", {error.what()}).c_str());
+    return imledger::cli::kExitInvalidInput;
   }
   return imledger::cli::kExitOk;
 }

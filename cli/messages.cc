@@ -77,6 +77,8 @@ std::span<const Message> CommonMessages() {
       {"app.help", "imledger: a ledger of imaging studies, reports and patient consent",
        "imledger：影像 study、报告与患者授权的账本"},
       {"error.prefix", "error: {0}", "错误：{0}"},
+      {"error.usage", "error: {0}; run the command with --help to see its options",
+       "错误：{0}；请加 --help 运行该命令以查看其选项"},
       {"error.invalid_input", "invalid input: {0}", "输入无效：{0}"},
       {"error.read_stdin", "cannot read a JSON object from standard input: {0}",
        "无法从标准输入读取 JSON 对象：{0}"},
