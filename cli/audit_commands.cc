@@ -172,7 +172,11 @@ void PrintReport(const AuditOptions& options, const AuditReport& report) {
 int RunInclusion(const AuditOptions& options) {
   Result<contracts::Genesis> genesis = contracts::LoadGenesisFile(options.genesis_file);
   if (!genesis.ok()) {
-    return ReportError(options.ledger, genesis.status(), kExitUnreadable);
+    // A file that was read but is not a genesis file is an argument error, not a read error.
+    const bool unreadable = genesis.status().code() == StatusCode::kIoError ||
+                            genesis.status().code() == StatusCode::kNotFound;
+    return ReportError(options.ledger, genesis.status(),
+                       unreadable ? kExitUnreadable : kExitInvalidInput);
   }
   Result<crypto::Digest> id = ParseTransactionId(options.transaction_id, "TXID");
   if (!id.ok()) {
@@ -206,10 +210,12 @@ std::span<const Message> AuditMessages() {
        "依据固定的验证节点公钥核验账本内容"},
       {"audit.inclusion.help",
        "verify that a transaction is in the ledger under a commit certificate signed by 2f+1 "
-       "validators of the genesis file; exit 0 verified, 1 not verified, 2 invalid arguments, "
-       "3 unreadable genesis, 5 node unreachable, 6 node error",
+       "validators of the genesis file; exit 0 verified, 1 not verified, 2 invalid arguments or "
+       "not a genesis file, "
+       "3 unreadable genesis file, 5 node unreachable, 6 node error",
        "核验一笔交易已记入账本，且其提交证书由 genesis 文件中 2f+1 个验证节点签名；退出码 0 "
-       "已核验，1 未通过，2 参数无效，3 genesis 无法读取，5 节点不可达，6 节点报错"},
+       "已核验，1 未通过，2 参数无效或不是 genesis 文件，3 genesis 文件无法读取，5 节点不可达，6 "
+       "节点报错"},
       {"audit.option.txid", "transaction id (64 hex digits)", "交易 ID（64 位十六进制）"},
       {"audit.option.genesis", "the pinned genesis file: its validator keys are trusted",
        "固定的 genesis 文件：只信任其中的验证节点公钥"},

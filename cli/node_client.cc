@@ -3,6 +3,8 @@
 #include <charconv>
 #include <utility>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "cli/messages.h"
 #include "crypto/encoding.h"
 
@@ -54,7 +56,15 @@ Result<NodeUrl> ParseNodeUrl(std::string_view text) {
       port > 65535) {
     return Status::InvalidArgument(Text("client.url_port", {text}));
   }
-  return NodeUrl{std::string(rest.substr(0, colon)), static_cast<uint16_t>(port)};
+  // The HTTP client connects to an address and resolves no names, so a host name is an
+  // argument error here rather than an unreachable node later.
+  std::string host(rest.substr(0, colon));
+  boost::system::error_code address_error;
+  boost::asio::ip::make_address(host, address_error);
+  if (address_error) {
+    return Status::InvalidArgument(Text("client.url_host", {text, std::to_string(port)}));
+  }
+  return NodeUrl{host, static_cast<uint16_t>(port)};
 }
 
 Result<TransactionStatus> ParseTransactionStatus(const nlohmann::json& object) {
@@ -184,11 +194,15 @@ std::span<const Message> ClientMessages() {
   static constexpr Message kMessages[] = {
       {"client.url_scheme",
        "node URL {0} is not supported: the node API speaks plain HTTP, so give "
-       "http://HOST:PORT, for example http://127.0.0.1:7401",
-       "不支持节点 URL {0}：节点 API 使用明文 HTTP，请使用 http://HOST:PORT，例如 "
+       "http://IP:PORT, for example http://127.0.0.1:7401",
+       "不支持节点 URL {0}：节点 API 使用明文 HTTP，请使用 http://IP:PORT，例如 "
        "http://127.0.0.1:7401"},
-      {"client.url_form", "node URL {0} is invalid; give http://HOST:PORT without a path",
-       "节点 URL {0} 无效；请使用不带路径的 http://HOST:PORT"},
+      {"client.url_form", "node URL {0} is invalid; give http://IP:PORT without a path",
+       "节点 URL {0} 无效；请使用不带路径的 http://IP:PORT"},
+      {"client.url_host",
+       "node URL {0} names a host, not an IP address; give an address, for example "
+       "http://127.0.0.1:{1}",
+       "节点 URL {0} 给出的是主机名而不是 IP 地址；请给出地址，例如 http://127.0.0.1:{1}"},
       {"client.url_port", "node URL {0} has an invalid port; give a port from 1 to 65535",
        "节点 URL {0} 的端口无效；端口应为 1 到 65535"},
       {"client.unreachable",

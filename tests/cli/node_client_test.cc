@@ -192,14 +192,23 @@ TEST(NodeUrlTest, ParsesHostAndPort) {
   EXPECT_EQ(url->host, "127.0.0.1");
   EXPECT_EQ(url->port, 7401);
   EXPECT_EQ(url->ToString(), "http://127.0.0.1:7401");
-  EXPECT_TRUE(ParseNodeUrl("http://localhost:7401/").ok());
+  EXPECT_TRUE(ParseNodeUrl("http://127.0.0.1:7401/").ok());
+}
+
+TEST(NodeUrlTest, RejectsHostName) {
+  SetLanguage(Language::kEnglish);
+  Result<NodeUrl> url = ParseNodeUrl("http://localhost:7401");
+  EXPECT_EQ(url.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(url.status().message(),
+            "node URL http://localhost:7401 names a host, not an IP address; give an address, "
+            "for example http://127.0.0.1:7401");
 }
 
 TEST(NodeUrlTest, RejectsOtherSchemesAndForms) {
   SetLanguage(Language::kEnglish);
   EXPECT_EQ(ParseNodeUrl("https://127.0.0.1:7401").status().message(),
             "node URL https://127.0.0.1:7401 is not supported: the node API speaks plain HTTP, "
-            "so give http://HOST:PORT, for example http://127.0.0.1:7401");
+            "so give http://IP:PORT, for example http://127.0.0.1:7401");
   EXPECT_EQ(ParseNodeUrl("127.0.0.1:7401").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseNodeUrl("http://127.0.0.1").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseNodeUrl("http://127.0.0.1:7401/v1").status().code(), StatusCode::kInvalidArgument);
@@ -488,7 +497,7 @@ TEST(LedgerCommandTest, InvalidOptionNamesValueInChinese) {
   EXPECT_EQ(run.exit_code, kExitInvalidInput);
   EXPECT_EQ(run.err,
             "错误：不支持节点 URL https://127.0.0.1:1：节点 API 使用明文 HTTP，请使用 "
-            "http://HOST:PORT，例如 http://127.0.0.1:7401\n");
+            "http://IP:PORT，例如 http://127.0.0.1:7401\n");
 }
 
 TEST(NodeCommandsTest, TxShowPrintsTheCommittedTransaction) {
