@@ -8,6 +8,7 @@
 #include "contracts/queries.h"
 #include "contracts/transaction.h"
 #include "crypto/encoding.h"
+#include "crypto/merkle.h"
 #include "ledger/ledger_reader.h"
 
 namespace imledger::api {
@@ -240,11 +241,10 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
                       std::to_string(reader->tree_size()));
   }
 
-  Result<crypto::Digest> leaf_hash = reader->ReadPerfectSubtree(0, log_index);
   Result<ledger::LogLeaf> leaf = reader->ReadLeaf(log_index);
   Result<crypto::Digest> root = reader->RootAt(tree_size);
   Result<std::vector<crypto::Digest>> proof = reader->InclusionProof(log_index, tree_size);
-  for (const Status& status : {leaf_hash.status(), leaf.status(), root.status(), proof.status()}) {
+  for (const Status& status : {leaf.status(), root.status(), proof.status()}) {
     if (!status.ok()) {
       return Internal(status);
     }
@@ -255,13 +255,14 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
     hashes.push_back(Hex(hash));
   }
 
-  // The leaf bytes let an auditor check that the leaf holds this transaction and recompute
-  // its hash, instead of trusting leaf_hash.
+  // With the leaf bytes an auditor checks that the leaf contains this transaction and
+  // recomputes its hash instead of trusting leaf_hash.
+  const Bytes leaf_bytes = ledger::EncodeLogLeaf(*leaf);
   Json body = {{"id", id_text},
                {"log_index", log_index},
                {"tree_size", tree_size},
-               {"leaf", crypto::Base64Encode(ledger::EncodeLogLeaf(*leaf))},
-               {"leaf_hash", Hex(*leaf_hash)},
+               {"leaf", crypto::Base64Encode(leaf_bytes)},
+               {"leaf_hash", Hex(crypto::MerkleLeafHash(leaf_bytes))},
                {"root", Hex(*root)},
                {"proof", hashes}};
   return HttpResponse::Json(200, body.dump());

@@ -6,10 +6,10 @@
 //   closed loop  each client sends its next transaction when the previous one committed;
 //   open loop    transactions are due at a fixed rate; latency counts from the due time, so a
 //                client that falls behind shows as latency rather than as a lower rate.
-// It reports committed transactions per second, commit latency percentiles, the longest gap
-// between two commits (which is how long a view change stalled the network), and the ceiling
-// that signature verification sets on this machine, measured in the same run: Ed25519 verifies
-// per second on one core x cores / validators.
+// It reports committed transactions per second and commit latency percentiles. It also reports
+// the longest gap between two commits, which is how long a view change stalled the network.
+// The comparison is the ceiling that signature verification sets on this machine, measured in
+// the same run: Ed25519 verifies per second on one core x cores / validators.
 
 #include <algorithm>
 #include <atomic>
@@ -25,6 +25,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/transaction_builder.h"
 #include "contracts/genesis.h"
 #include "contracts/payload.h"
 #include "contracts/pseudonym.h"
@@ -99,25 +100,9 @@ Bytes ReadAll(const std::string& path) {
   return Bytes(std::istreambuf_iterator<char>(file), {});
 }
 
-// Nonces: Unix microseconds, strictly increasing within this process.
-uint64_t NextNonce() {
-  static std::atomic<uint64_t> last{0};
-  uint64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-  uint64_t previous = last.load();
-  uint64_t next = 0;
-  do {
-    next = std::max(now, previous + 1);
-  } while (!last.compare_exchange_weak(previous, next));
-  return next;
-}
-
-uint64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+// The CLI's clock: nonces are Unix microseconds, strictly increasing within this process.
+using cli::NextNonce;
+using cli::NowMs;
 
 class Submitter {
  public:

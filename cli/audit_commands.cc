@@ -3,10 +3,10 @@
 //
 // The command reads the node's latest commit certificate and requires signatures of 2f+1
 // distinct genesis validators over its header. It then reads the inclusion proof of the
-// transaction at that certificate's tree size, recomputes the leaf hash from the leaf bytes,
-// checks that those bytes hold the transaction with the requested id, and verifies the proof
-// against the certified root. Nothing the node says is taken on trust except as input to
-// these checks, so a lying node can make the audit fail but never pass.
+// transaction at that certificate's tree size, with the leaf bytes. It checks that the leaf
+// contains the transaction with the requested id, recomputes the leaf hash from those bytes and
+// verifies the proof against the certified root. The node's responses are only inputs to these
+// checks, so a faulty node can make the audit fail but never pass.
 
 #include <algorithm>
 #include <cstdio>
@@ -106,12 +106,13 @@ Status CheckCertificate(NodeClient& client, const contracts::Genesis& genesis,
 // Reads the proof of `id` at the certified size and verifies it against the certified root.
 Status CheckInclusion(NodeClient& client, const crypto::Digest& id, AuditReport& report) {
   const std::string id_hex = crypto::HexEncode(id.view());
-  Result<nlohmann::json> answer = client.GetJson(
+  Result<nlohmann::json> response = client.GetJson(
       "/v1/proofs/inclusion/" + id_hex + "?size=" + std::to_string(report.header.tree_size));
-  if (!answer.ok()) {
-    return answer.status();
+  if (!response.ok()) {
+    return response.status();
   }
-  Result<Bytes> leaf_bytes = Base64Field(*answer, "leaf");
+
+  Result<Bytes> leaf_bytes = Base64Field(*response, "leaf");
   if (!leaf_bytes.ok()) {
     return leaf_bytes.status();
   }
@@ -122,14 +123,16 @@ Status CheckInclusion(NodeClient& client, const crypto::Digest& id, AuditReport&
   if (contracts::TransactionIdOf(leaf->transaction) != id) {
     return Status::Unauthenticated(Text("audit.wrong_leaf", {id_hex}));
   }
-  if (!answer->contains("log_index") || !(*answer)["log_index"].is_number_unsigned()) {
+
+  if (!response->contains("log_index") || !(*response)["log_index"].is_number_unsigned()) {
     return Status::Corruption(Text("audit.bad_field", {"log_index"}));
   }
-  Result<std::vector<crypto::Digest>> proof = ParseProof((*answer)["proof"]);
+  Result<std::vector<crypto::Digest>> proof = ParseProof((*response)["proof"]);
   if (!proof.ok()) {
     return proof.status();
   }
-  report.log_index = (*answer)["log_index"].get<uint64_t>();
+
+  report.log_index = (*response)["log_index"].get<uint64_t>();
   Status verified =
       crypto::VerifyMerkleInclusion(crypto::MerkleLeafHash(*leaf_bytes), report.log_index,
                                     report.header.tree_size, *proof, report.header.tree_root);
@@ -186,6 +189,7 @@ int RunInclusion(const AuditOptions& options) {
   if (!url.ok()) {
     return ReportError(options.ledger, url.status(), kExitInvalidInput);
   }
+
   NodeClient client(*url);
   AuditReport report;
   Status status = CheckCertificate(client, *genesis, report);

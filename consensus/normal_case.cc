@@ -37,8 +37,8 @@ void Replica::AcceptRequest(Actions& actions, Request request, bool from_client,
   if (pending_.empty() && !HasUncommittedProposal()) {
     last_progress_ms_ = now_ms;
   }
-  // A backup relays a client's request to every replica, not only the primary: then every
-  // backup arms its progress timer for it, and a crashed primary is replaced by 2f+1 timeouts
+  // A backup relays a client's request to every replica, not only the primary, so every backup
+  // arms its progress timer for it. A crashed primary is then replaced after 2f+1 timeouts,
   // instead of stalling on the one backup that the client happened to reach.
   if (from_client && !primary && view_active_) {
     Broadcast(actions, Sign(MessageType::kRequest, request.transaction));

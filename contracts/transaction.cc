@@ -91,8 +91,8 @@ void SignTransaction(Transaction& transaction, const crypto::SecretKey& key) {
 
 bool VerifyTransactionSignature(const Transaction& transaction) {
 #ifdef IMLEDGER_BENCH_NO_CLIENT_SIGNATURES
-  // Only in a build made to measure the consensus engine alone (CMake option of the same
-  // name, off by default); imledgerd refuses to start from such a build without a flag.
+  // Only in a build made to measure the consensus engine alone (the CMake option of the same
+  // name, off by default). imledgerd from such a build starts only with an explicit flag.
   (void)transaction;
   return true;
 #else

@@ -2,10 +2,10 @@
 //
 // A transaction's signature is checked by the API when it arrives, by the replica when a
 // request or a PrePrepare carries it, and by the contracts when the block executes. Each check
-// gives the same answer, because each is the same libsodium call on the same bytes, so the
-// answer is kept: the key is SHA-256 over the public key, the signature and the message, and
-// only a successful verification is stored. A forged signature is therefore never answered
-// from the memo, and the memo cannot change any outcome, only how often libsodium runs.
+// is the same libsodium call on the same bytes and returns the same result, so the result is
+// kept. The entry key is SHA-256 over the public key, the signature and the message, and only
+// successful verifications are stored. A forged signature is therefore never accepted from the
+// memo, and the memo changes no outcome, only how often libsodium runs.
 //
 // The table is direct-mapped with kSlots slots (2 MiB); a new entry evicts whatever shared its
 // slot. Thread-safe: one mutex guards the table, held for a 32-byte compare or copy.
@@ -32,11 +32,12 @@ class SignatureCache {
   // The process-wide memo used by VerifyCached.
   static SignatureCache& Global();
 
-  // Verify(key, message, signature), answered from the memo when this exact triple verified
+  // Returns Verify(key, message, signature), from the memo when this exact triple verified
   // before.
   bool Verify(const PublicKey& key, ByteView message, const Signature& signature);
 
-  // Successful verifications answered without libsodium; for tests and benchmarks.
+  // The number of successful verifications returned without libsodium, for tests and
+  // benchmarks.
   size_t hits() const;
 
  private:

@@ -19,15 +19,8 @@ struct CommandRun {
   std::string err;
 };
 
-// Registers every command group that sets up or uses a network, then parses `arguments`.
-inline CommandRun RunLedgerCommand(const std::vector<std::string>& arguments) {
-  CLI::App app{"imledger"};
-  AddStudyCommands(app);
-  AddStudyAnchorCommand(*app.get_subcommand("study"));
-  AddNetworkCommands(app);
-  AddMemberCommands(app);
-  AddClinicalCommands(app);
-  AddNodeCommands(app);
+// Parses `arguments` with the command groups already registered on `app`.
+inline CommandRun RunCommandOn(CLI::App& app, const std::vector<std::string>& arguments) {
   std::vector<const char*> argv = {"imledger"};
   for (const std::string& argument : arguments) {
     argv.push_back(argument.c_str());
@@ -44,6 +37,18 @@ inline CommandRun RunLedgerCommand(const std::vector<std::string>& arguments) {
   run.out = ::testing::internal::GetCapturedStdout();
   run.err = ::testing::internal::GetCapturedStderr();
   return run;
+}
+
+// Registers every command group that sets up or uses a network, then parses `arguments`.
+inline CommandRun RunLedgerCommand(const std::vector<std::string>& arguments) {
+  CLI::App app{"imledger"};
+  AddStudyCommands(app);
+  AddStudyAnchorCommand(*app.get_subcommand("study"));
+  AddNetworkCommands(app);
+  AddMemberCommands(app);
+  AddClinicalCommands(app);
+  AddNodeCommands(app);
+  return RunCommandOn(app, arguments);
 }
 
 }  // namespace imledger::cli

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/messages.h"
+#include "tests/cli/command_run.h"
 
 namespace imledger::cli {
 namespace {
@@ -18,31 +19,10 @@ std::string Sample(std::string_view relative) {
   return std::string(IMLEDGER_TEST_DATA) + "/dicom/" + std::string(relative);
 }
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-CommandRun RunImledger(std::vector<std::string> arguments) {
+CommandRun RunImledger(const std::vector<std::string>& arguments) {
   CLI::App app{"imledger"};
   AddStudyCommands(app);
-  std::vector<const char*> argv = {"imledger"};
-  for (const std::string& argument : arguments) {
-    argv.push_back(argument.c_str());
-  }
-  CommandRun run;
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-    run.exit_code = kExitOk;
-  } catch (const CLI::ParseError& error) {
-    run.exit_code = error.get_exit_code();
-  }
-  run.out = ::testing::internal::GetCapturedStdout();
-  run.err = ::testing::internal::GetCapturedStderr();
-  return run;
+  return RunCommandOn(app, arguments);
 }
 
 TEST(StudyCommandsTest, DigestPrintsStudyRootAsJson) {

@@ -42,7 +42,7 @@ class ApiClient {
   // JSON is an error status.
   Result<nlohmann::json> Get(const std::string& target, int* http_status = nullptr);
 
-  // POSTs an encoded transaction with ?wait=commit and returns the JSON answer.
+  // POSTs an encoded transaction with ?wait=commit and returns the JSON response body.
   Result<nlohmann::json> SubmitAndWait(const Bytes& transaction, int* http_status = nullptr);
 
  private:
@@ -68,8 +68,8 @@ class LocalNetwork {
 
   uint16_t api_port(int node) const { return api_ports_[node]; }
 
-  // Starts node `node` (again) and waits until its API answers. Returns false with the node's
-  // log in `log` when it exits or does not answer in time.
+  // Starts node `node` (again) and waits until its API responds. Returns false, with the
+  // node's log in `log`, when it exits or its API does not respond in time.
   bool Start(int node, std::string* log = nullptr);
   bool StartAll();
 
@@ -79,11 +79,11 @@ class LocalNetwork {
   bool running(int node);
   std::string Log(int node) const;
 
-  // The node's /v1/status, or an empty object when it does not answer.
+  // Returns the node's /v1/status, or an empty object when the node does not respond.
   nlohmann::json Status(int node);
 
-  // Waits until every running node reports the same height of at least `min_height` and the
-  // same root and state digest; returns that height, or nothing on timeout.
+  // Waits until every running node reports the same height of at least `min_height`, with
+  // the same root and state digest. Returns that height, or nothing on timeout.
   std::optional<uint64_t> WaitForAgreement(uint64_t min_height, int timeout_s = 30);
 
   // The admin key of organization `org_index` (hospital-a is 0).

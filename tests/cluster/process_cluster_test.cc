@@ -1,7 +1,7 @@
-// Real imledgerd processes on 127.0.0.1, set up by `imledger network init`: they commit a
-// stream of signed transactions and agree on heights, roots and state digests; they survive a
-// killed primary and 20 kill -9 of random nodes under load without losing a committed
-// transaction; and they reject a node that runs another genesis or an unknown key.
+// Real imledgerd processes on 127.0.0.1, set up by `imledger network init`. They commit a
+// stream of signed transactions and agree on heights, roots and state digests. They survive a
+// killed primary, and 20 kill -9 of random nodes under load, without losing a committed
+// transaction. They reject a node that runs another genesis or an unknown key.
 
 #include <atomic>
 #include <chrono>
@@ -33,7 +33,7 @@ struct Hospital {
   crypto::Digest pseudonym;
 };
 
-// Submits through node `node` and requires an accepted commit; returns the answer.
+// Submits through node `node`, requires an accepted commit and returns the response body.
 nlohmann::json CommitAccepted(LocalNetwork& network, int node, const Bytes& transaction) {
   ApiClient client(network.api_port(node));
   int http_status = 0;
@@ -226,7 +226,7 @@ TEST(ProcessCluster, KillNineUnderLoadLosesNothing) {
   std::optional<uint64_t> height = network.WaitForAgreement(1, 60);
   ASSERT_TRUE(height.has_value());
 
-  // Every receipt is on every node, at the height and log index the client was told.
+  // Every receipt is on every node, at the height and log index the client received.
   for (int node = 0; node < network.size(); ++node) {
     ApiClient api(network.api_port(node));
     for (const Receipt& receipt : receipts) {
@@ -288,8 +288,8 @@ TEST(ProcessCluster, UnknownKeyIsRejected) {
   ExpectImpostorRejected([](nlohmann::json& genesis, const std::filesystem::path& dir) {
     crypto::SecretKey key = crypto::SecretKey::Generate();
     ASSERT_TRUE(crypto::WriteKeyFile((dir / "impostor.key").string(), key).ok());
-    // In its own genesis the impostor's key replaces validator 3, so it starts; the others
-    // hold the real genesis and have never heard of that key.
+    // In its own genesis the impostor's key replaces validator 3, so the impostor starts. The
+    // other nodes use the real genesis, which does not contain that key.
     genesis["validators"][3]["public_key"] = crypto::HexEncode(key.public_key().view());
   });
 }

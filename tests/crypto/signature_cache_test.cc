@@ -1,5 +1,5 @@
-// The signature memo answers exactly as Verify does: a triple that verified is found again, and
-// a forged signature, another message or another key is checked by libsodium and rejected.
+// The signature memo returns exactly what Verify returns: a triple that verified is found again,
+// and a forged signature, another message or another key is checked by libsodium and rejected.
 
 #include "crypto/signature_cache.h"
 

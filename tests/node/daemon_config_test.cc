@@ -93,6 +93,7 @@ TEST(DaemonConfigTest, ServiceOptionErrorsNameTheFix) {
     std::string option_json;
     std::string message;
   };
+
   const std::string required = R"("key_file": "k", "genesis_file": "g", "data_dir": "d")";
   const Case cases[] = {
       {R"("api_port": 65536)", "config option \"api_port\" must be an integer from 0 to 65535"},

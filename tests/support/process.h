@@ -2,7 +2,7 @@
 //
 // Start forks and execs `argv` with stdout and stderr appended to a log file, so a failing test
 // can show what the process printed. The destructor sends SIGKILL to the child if it still
-// runs and reaps it, so a failed assertion never leaves a process behind; only the PID that
+// runs and reaps it, so a failed assertion never leaves a process behind. Only the PID that
 // Start created is ever signalled. Not thread-safe: one owner.
 
 #pragma once
