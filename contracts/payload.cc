@@ -308,6 +308,7 @@ void EncodeFields(ledger::Encoder& encoder, const AccessRecord& payload) {
     encoder.PutBool(event.allowed);
     PutOptionalDigest(encoder, event.grant_used);
     encoder.PutVarint(event.time_ms);
+    encoder.PutVarint(event.bytes_served);
   }
 }
 
@@ -325,6 +326,7 @@ void DecodeFields(ledger::Decoder& decoder, AccessRecord& payload) {
     event.allowed = decoder.ReadBool("events.allowed");
     event.grant_used = ReadOptionalDigest(decoder, "events.grant_used");
     event.time_ms = decoder.ReadVarint("events.time_ms");
+    event.bytes_served = decoder.ReadVarint("events.bytes_served");
     payload.events.push_back(event);
   }
 }

@@ -165,6 +165,7 @@ struct AccessEvent {
   bool allowed = false;
   std::optional<crypto::Digest> grant_used;  // The grant that allowed it, if one did.
   uint64_t time_ms = 0;                      // The gateway's time of the decision.
+  uint64_t bytes_served = 0;                 // Response body bytes sent; 0 when denied.
 
   bool operator==(const AccessEvent&) const = default;
 };

@@ -226,6 +226,7 @@ void EncodeFields(ledger::Encoder& encoder, const TrailEvent& record) {
   encoder.PutBool(record.allowed);
   PutOptionalDigest(encoder, record.grant_used);
   encoder.PutVarint(record.time_ms);
+  encoder.PutVarint(record.bytes_served);
   encoder.PutString(record.reason);
 }
 
@@ -238,6 +239,7 @@ void DecodeFields(ledger::Decoder& decoder, TrailEvent& record) {
   record.allowed = decoder.ReadBool("allowed");
   record.grant_used = ReadOptionalDigest(decoder, "grant_used");
   record.time_ms = decoder.ReadVarint("time_ms");
+  record.bytes_served = decoder.ReadVarint("bytes_served");
   record.reason = decoder.ReadString("reason");
 }
 

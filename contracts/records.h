@@ -159,7 +159,8 @@ struct TrailEvent {
   bool allowed = false;
   std::optional<crypto::Digest> grant_used;
   uint64_t time_ms = 0;  // Event time: the gateway's for access events, block time for emergency.
-  std::string reason;    // Emergency access only.
+  uint64_t bytes_served = 0;  // Access events only: response body bytes the gateway sent.
+  std::string reason;         // Emergency access only.
 
   // Break-glass access: allowed without consent, so the trail shows it apart.
   bool flagged() const { return kind == TrailKind::kEmergency || purpose == Purpose::kEmergency; }

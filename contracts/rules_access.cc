@@ -48,10 +48,16 @@ Verdict Validate(const RuleContext& context, const AccessRecord& payload) {
   }
   for (size_t i = 0; i < payload.events.size(); ++i) {
     const AccessEvent& event = payload.events[i];
+    std::string prefix = "payload.events[" + std::to_string(i) + "]";
+    if (!event.allowed && event.bytes_served != 0) {
+      return Verdict::Reject(RejectCode::kInvalidField,
+                             prefix + ".bytes_served: a denied request served " +
+                                 std::to_string(event.bytes_served) + " bytes; a denial serves 0");
+    }
     if (!event.grant_used) {
       continue;
     }
-    std::string field = "payload.events[" + std::to_string(i) + "].grant_used";
+    std::string field = prefix + ".grant_used";
     if (!event.allowed) {
       return Verdict::Reject(RejectCode::kInvalidField,
                              field + ": a denied request uses no grant; omit it");
@@ -81,6 +87,7 @@ void Apply(const RuleContext& context, const AccessRecord& payload) {
     entry.allowed = event.allowed;
     entry.grant_used = event.grant_used;
     entry.time_ms = event.time_ms;
+    entry.bytes_served = event.bytes_served;
     AppendTrail(state, study->patient_id, entry);
   }
 }

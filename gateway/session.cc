@@ -152,7 +152,7 @@ net::awaitable<bool> Session::Handle(Request& request) {
 
 void Session::RecordAccess(const Requester& requester, const crypto::Digest& study_key,
                            bool allowed, const std::optional<crypto::Digest>& grant_id,
-                           uint64_t time_ms) {
+                           uint64_t time_ms, uint64_t bytes_served) {
   contracts::AccessEvent event;
   event.requester = requester.claims.subject;
   event.study_key = study_key;
@@ -160,6 +160,7 @@ void Session::RecordAccess(const Requester& requester, const crypto::Digest& stu
   event.allowed = allowed;
   event.grant_used = grant_id;
   event.time_ms = time_ms;
+  event.bytes_served = bytes_served;
   state_.recorder->Record(event);
   (allowed ? state_.counters.allowed : state_.counters.denied) += 1;
 }
@@ -185,8 +186,8 @@ net::awaitable<bool> Session::ServeStudyResource(Request& request, const Route& 
     }
     now_ms = NowMs();
   }
-  RecordAccess(requester, study_key, decision->allowed, decision->grant_id, now_ms);
   if (!decision->allowed) {
+    RecordAccess(requester, study_key, false, std::nullopt, now_ms, 0);
     spdlog::info("event=gateway_access decision=deny code={} requester={} study={} purpose={}",
                  decision->code, requester.claims.subject.ToHex(), study_key.ToHex(),
                  contracts::PurposeName(requester.claims.purpose));
@@ -200,11 +201,20 @@ net::awaitable<bool> Session::ServeStudyResource(Request& request, const Route& 
   }
   uint64_t body_bytes = 0;
   bool keep_going = false;
-  if (state_.config.verify_on_read && route.whole_study) {
-    keep_going = co_await RelayVerified(request, route, study_key, body_bytes);
-  } else {
-    keep_going = co_await RelayStreaming(request, relative_target, body_bytes);
+  try {
+    if (state_.config.verify_on_read && route.whole_study) {
+      keep_going = co_await RelayVerified(request, route, study_key, body_bytes);
+    } else {
+      keep_going = co_await RelayStreaming(request, relative_target, body_bytes);
+    }
+  } catch (...) {
+    // A transfer cut short by the client or Orthanc still leaves an event, with the bytes
+    // that reached the requester.
+    RecordAccess(requester, study_key, true, decision->grant_id, now_ms, body_bytes);
+    throw;
   }
+  // Recorded after the response ends, so the event counts the bytes the requester received.
+  RecordAccess(requester, study_key, true, decision->grant_id, now_ms, body_bytes);
   state_.counters.bytes_served += body_bytes;
   spdlog::info(
       "event=gateway_access decision=allow rule=\"{}\" requester={} study={} purpose={} bytes={}",
@@ -283,8 +293,10 @@ net::awaitable<bool> Session::ServeSearch(Request& request, const Route& route,
     Refusal refusal{502, "bad_upstream", filtered.status().message()};
     co_return co_await SendRefusal(request, refusal);
   }
-  for (const std::string& uid : filtered->shown_studies) {
-    RecordAccess(requester, crypto::Sha256Of(uid), true, decisions[uid].grant_id, now_ms);
+  for (size_t i = 0; i < filtered->shown_studies.size(); ++i) {
+    const std::string& uid = filtered->shown_studies[i];
+    RecordAccess(requester, crypto::Sha256Of(uid), true, decisions[uid].grant_id, now_ms,
+                 filtered->shown_bytes[i]);
   }
   StringResponse response{http::status::ok, request.version()};
   response.set(http::field::content_type, "application/dicom+json");

@@ -95,7 +95,8 @@ class Session {
   net::awaitable<bool> WaitForAnchor(const crypto::Digest& study_key,
                                      const crypto::Digest& anchor_id);
   void RecordAccess(const Requester& requester, const crypto::Digest& study_key, bool allowed,
-                    const std::optional<crypto::Digest>& grant_id, uint64_t time_ms);
+                    const std::optional<crypto::Digest>& grant_id, uint64_t time_ms,
+                    uint64_t bytes_served);
 
   // session_responses.cc: responses built by the gateway itself.
   net::awaitable<bool> SendRefusal(const Request& request, const Refusal& refusal);

@@ -114,7 +114,7 @@ net::awaitable<bool> Session::ServeStore(Request& request, const Route& route,
   crypto::Digest anchor_id = contracts::TransactionIdOf(encoded);
   state_.ledger.submit(std::move(encoded));
   bool committed = co_await WaitForAnchor(study_key, anchor_id);
-  RecordAccess(requester, study_key, true, std::nullopt, NowMs());
+  RecordAccess(requester, study_key, true, std::nullopt, NowMs(), 0);
   spdlog::info("event=gateway_study_stored study={} anchor={} committed={}", study_key.ToHex(),
                anchor_id.ToHex(), committed);
 

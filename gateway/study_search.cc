@@ -88,6 +88,7 @@ Result<FilteredSearch> FilterStudySearch(std::string_view orthanc_json,
     if (paging.limit && kept.size() >= *paging.limit) {
       break;
     }
+    result.shown_bytes.push_back(match.dump().size());
     kept.push_back(match);
     result.shown_studies.push_back(*uid);
   }

@@ -31,6 +31,7 @@ Result<SearchPaging> SplitPaging(std::string_view query);
 struct FilteredSearch {
   std::string body;                        // The DICOM JSON array to send.
   std::vector<std::string> shown_studies;  // StudyInstanceUIDs in `body`, in order.
+  std::vector<uint64_t> shown_bytes;       // Bytes of each shown study's entry in `body`.
 };
 
 // Keeps the matches of `orthanc_json` whose StudyInstanceUID `may_see` accepts, then applies

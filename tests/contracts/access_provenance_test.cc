@@ -17,8 +17,8 @@ class AccessRules : public LedgerFixture {
 
   AccessEvent Event(std::string_view requester, std::string_view study, bool allowed,
                     std::optional<crypto::Digest> grant = std::nullopt) {
-    return AccessEvent{Public(requester), DigestNamed(study), Purpose::kTreatment, allowed, grant,
-                       time_ms()};
+    return AccessEvent{Public(requester), DigestNamed(study),  Purpose::kTreatment, allowed, grant,
+                       time_ms(),         allowed ? 4096u : 0u};
   }
 
   crypto::Digest patient_id_;
@@ -63,6 +63,8 @@ TEST_F(AccessRules, RecordByGatewayAppendsTrailNewestFirst) {
   EXPECT_FALSE(trail->items[0].event.allowed);
   EXPECT_EQ(trail->items[1].sequence, 0u);
   EXPECT_TRUE(trail->items[1].event.allowed);
+  EXPECT_EQ(trail->items[1].event.bytes_served, 4096u);
+  EXPECT_EQ(trail->items[0].event.bytes_served, 0u);
   EXPECT_FALSE(trail->next_before.has_value());
 }
 
@@ -86,6 +88,19 @@ TEST_F(AccessRules, DeniedEventWithGrantRejected) {
       GrantConsent("patient-1", GrantToOrganization("hospital-b", {Purpose::kTreatment}));
   AccessRecord record{{Event("clinician-b", "study-1", false, grant_id)}};
   EXPECT_EQ(Run("gateway-a", record).code, RejectCode::kInvalidField);
+}
+
+TEST_F(AccessRules, DeniedEventWithServedBytesRejected) {
+  AccessEvent denied = Event("clinician-b", "study-1", false);
+  denied.bytes_served = 512;
+  AccessRecord record{{Event("clinician-a", "study-1", true), denied}};
+  TransactionResult result = Run("gateway-a", record);
+  EXPECT_EQ(result.code, RejectCode::kInvalidField);
+  EXPECT_EQ(result.message,
+            "payload.events[1].bytes_served: a denied request served 512 bytes; a denial serves 0");
+  Result<Page<TrailEntry>> trail = queries_->AccessTrail(patient_id_, {});
+  ASSERT_TRUE(trail.ok());
+  EXPECT_TRUE(trail->items.empty());
 }
 
 TEST_F(AccessRules, EmptyRecordIsMalformed) {

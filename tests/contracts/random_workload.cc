@@ -167,8 +167,10 @@ Bytes WorkloadBuilder::Clinical() {
         if (allowed && Uniform(2) == 0) {
           grant = Reference(grants_);
         }
+        uint64_t time_ms = Uniform(1000);
+        uint64_t bytes_served = allowed ? Uniform(1 << 20) : 0;
         record.events.push_back({Key(Member("clinician")).public_key(), Study(),
-                                 Purpose::kTreatment, allowed, grant, Uniform(1000)});
+                                 Purpose::kTreatment, allowed, grant, time_ms, bytes_served});
       }
       return Sign(Member("gateway"), record);
     }

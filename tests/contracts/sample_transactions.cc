@@ -29,9 +29,9 @@ std::vector<SampleTransaction> SampleTransactions() {
   AccessRecord access;
   access.events = {
       {KeyNamed("clinician").public_key(), study, Purpose::kTreatment, true, DigestNamed("grant"),
-       kGenesisTimeMs + 5},
+       kGenesisTimeMs + 5, 394'262},
       {KeyNamed("stranger").public_key(), study, Purpose::kResearch, false, std::nullopt,
-       kGenesisTimeMs + 6},
+       kGenesisTimeMs + 6, 0},
   };
 
   return {

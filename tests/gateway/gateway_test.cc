@@ -28,7 +28,7 @@ std::string ErrorCode(const TestResponse& response) {
 // Checks every field of an access event on the trail.
 void ExpectAccessEvent(const TrailEntry& entry, std::string_view requester,
                        const SampleStudy& study, Purpose purpose, bool allowed,
-                       const std::optional<crypto::Digest>& grant) {
+                       const std::optional<crypto::Digest>& grant, uint64_t bytes_served) {
   EXPECT_EQ(entry.event.kind, TrailKind::kAccess);
   EXPECT_EQ(entry.event.requester, KeyNamed(requester).public_key());
   EXPECT_EQ(entry.event.study_key, study.key);
@@ -36,6 +36,7 @@ void ExpectAccessEvent(const TrailEntry& entry, std::string_view requester,
   EXPECT_EQ(entry.event.allowed, allowed);
   EXPECT_EQ(entry.event.grant_used, grant);
   EXPECT_GT(entry.event.time_ms, 1'700'000'000'000u);
+  EXPECT_EQ(entry.event.bytes_served, bytes_served);
 }
 
 TEST_F(GatewayTest, AcquiringHospitalRetrievesStudyForTreatment) {
@@ -52,7 +53,8 @@ TEST_F(GatewayTest, AcquiringHospitalRetrievesStudyForTreatment) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(1);
   ASSERT_EQ(trail.size(), 1u);
-  ExpectAccessEvent(trail[0], "doctor-a", study_ct_, Purpose::kTreatment, true, std::nullopt);
+  ExpectAccessEvent(trail[0], "doctor-a", study_ct_, Purpose::kTreatment, true, std::nullopt,
+                    response->body.size());
 }
 
 TEST_F(GatewayTest, MetadataAndBulkDataMatchOrthanc) {
@@ -79,8 +81,10 @@ TEST_F(GatewayTest, MetadataAndBulkDataMatchOrthanc) {
   EXPECT_EQ(bulk->status, 200);
   std::vector<TrailEntry> trail = TrailAfterFlush(2);
   ASSERT_EQ(trail.size(), 2u);
-  ExpectAccessEvent(trail[0], "doctor-a", study_mr_, Purpose::kTreatment, true, std::nullopt);
-  ExpectAccessEvent(trail[1], "doctor-a", study_mr_, Purpose::kTreatment, true, std::nullopt);
+  ExpectAccessEvent(trail[0], "doctor-a", study_mr_, Purpose::kTreatment, true, std::nullopt,
+                    bulk->body.size());
+  ExpectAccessEvent(trail[1], "doctor-a", study_mr_, Purpose::kTreatment, true, std::nullopt,
+                    response->body.size());
 }
 
 TEST_F(GatewayTest, OtherHospitalWithoutGrantIsDenied) {
@@ -92,7 +96,7 @@ TEST_F(GatewayTest, OtherHospitalWithoutGrantIsDenied) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(1);
   ASSERT_EQ(trail.size(), 1u);
-  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kTreatment, false, std::nullopt);
+  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kTreatment, false, std::nullopt, 0);
 }
 
 TEST_F(GatewayTest, GrantAllowsUntilRevoked) {
@@ -116,8 +120,9 @@ TEST_F(GatewayTest, GrantAllowsUntilRevoked) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(2);
   ASSERT_EQ(trail.size(), 2u);
-  ExpectAccessEvent(trail[1], "doctor-b", study_ct_, Purpose::kTreatment, true, grant);
-  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kTreatment, false, std::nullopt);
+  ExpectAccessEvent(trail[1], "doctor-b", study_ct_, Purpose::kTreatment, true, grant,
+                    allowed->body.size());
+  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kTreatment, false, std::nullopt, 0);
 }
 
 TEST_F(GatewayTest, ResearchGrantDoesNotAllowTreatment) {
@@ -130,7 +135,7 @@ TEST_F(GatewayTest, ResearchGrantDoesNotAllowTreatment) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(1);
   ASSERT_EQ(trail.size(), 1u);
-  ExpectAccessEvent(trail[0], "doctor-b", study_mr_, Purpose::kTreatment, false, std::nullopt);
+  ExpectAccessEvent(trail[0], "doctor-b", study_mr_, Purpose::kTreatment, false, std::nullopt, 0);
 }
 
 TEST_F(GatewayTest, ExpiredGrantIsDenied) {
@@ -145,7 +150,7 @@ TEST_F(GatewayTest, ExpiredGrantIsDenied) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(1);
   ASSERT_EQ(trail.size(), 1u);
-  ExpectAccessEvent(trail[0], "doctor-b", study_mr_, Purpose::kTreatment, false, std::nullopt);
+  ExpectAccessEvent(trail[0], "doctor-b", study_mr_, Purpose::kTreatment, false, std::nullopt, 0);
 }
 
 TEST_F(GatewayTest, AiVendorNeedsAiTrainingGrant) {
@@ -170,9 +175,10 @@ TEST_F(GatewayTest, AiVendorNeedsAiTrainingGrant) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(3);
   ASSERT_EQ(trail.size(), 3u);
-  ExpectAccessEvent(trail[2], "ai-1", study_csa_, Purpose::kAiTraining, false, std::nullopt);
-  ExpectAccessEvent(trail[1], "ai-1", study_csa_, Purpose::kAiTraining, true, grant);
-  ExpectAccessEvent(trail[0], "ai-1", study_csa_, Purpose::kResearch, false, std::nullopt);
+  ExpectAccessEvent(trail[2], "ai-1", study_csa_, Purpose::kAiTraining, false, std::nullopt, 0);
+  ExpectAccessEvent(trail[1], "ai-1", study_csa_, Purpose::kAiTraining, true, grant,
+                    with->body.size());
+  ExpectAccessEvent(trail[0], "ai-1", study_csa_, Purpose::kResearch, false, std::nullopt, 0);
 }
 
 TEST_F(GatewayTest, EmergencyAccessIsAllowedAndFlagged) {
@@ -193,7 +199,8 @@ TEST_F(GatewayTest, EmergencyAccessIsAllowedAndFlagged) {
   EXPECT_EQ(trail[1].event.study_key, study_ct_.key);
   EXPECT_EQ(trail[1].event.reason, "unconscious patient in the ER");
   EXPECT_TRUE(trail[1].event.flagged());
-  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kEmergency, true, std::nullopt);
+  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kEmergency, true, std::nullopt,
+                    response->body.size());
   EXPECT_TRUE(trail[0].event.flagged());
 }
 
@@ -206,7 +213,7 @@ TEST_F(GatewayTest, EmergencyWithoutDeclarationIsDenied) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(1);
   ASSERT_EQ(trail.size(), 1u);
-  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kEmergency, false, std::nullopt);
+  ExpectAccessEvent(trail[0], "doctor-b", study_ct_, Purpose::kEmergency, false, std::nullopt, 0);
 }
 
 TEST_F(GatewayTest, BadTokensAreUnauthorized) {
@@ -314,11 +321,18 @@ TEST_F(GatewayTest, SearchShowsOnlyVisibleStudies) {
   // One event per study shown: 1 for doctor-b, 3 + 2 for doctor-a.
   std::vector<TrailEntry> trail = TrailAfterFlush(6);
   ASSERT_EQ(trail.size(), 6u);
-  ExpectAccessEvent(trail[5], "doctor-b", study_mr_, Purpose::kTreatment, true, grant);
+  // Each event counts its study's entry: the body less the brackets and the commas.
+  ExpectAccessEvent(trail[5], "doctor-b", study_mr_, Purpose::kTreatment, true, grant,
+                    other->body.size() - 2);
   for (size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(trail[i].event.requester, KeyNamed("doctor-a").public_key());
     EXPECT_TRUE(trail[i].event.allowed);
   }
+  EXPECT_EQ(trail[0].event.bytes_served, page_matches[1].dump().size());
+  EXPECT_EQ(trail[1].event.bytes_served, page_matches[0].dump().size());
+  EXPECT_EQ(trail[0].event.bytes_served + trail[1].event.bytes_served, page->body.size() - 3);
+  EXPECT_EQ(trail[2].event.bytes_served + trail[3].event.bytes_served + trail[4].event.bytes_served,
+            all->body.size() - 4);
 }
 
 TEST_F(GatewayTest, NonStudyRoutesAreRefused) {
@@ -392,8 +406,10 @@ TEST_F(GatewayTest, VerifyOnReadCatchesSwappedFile) {
 
   std::vector<TrailEntry> trail = TrailAfterFlush(2);
   ASSERT_EQ(trail.size(), 2u);
-  ExpectAccessEvent(trail[1], "doctor-a", study_ct_, Purpose::kTreatment, true, std::nullopt);
-  ExpectAccessEvent(trail[0], "doctor-a", study_ct_, Purpose::kTreatment, true, std::nullopt);
+  ExpectAccessEvent(trail[1], "doctor-a", study_ct_, Purpose::kTreatment, true, std::nullopt,
+                    intact->body.size());
+  // Nothing of the swapped study left the gateway.
+  ExpectAccessEvent(trail[0], "doctor-a", study_ct_, Purpose::kTreatment, true, std::nullopt, 0);
 }
 
 }  // namespace
