@@ -50,7 +50,8 @@ ApiServer::ApiServer(node::Node& node, ApiServerOptions options)
         return CommittedResponse(transaction.id, block.height, transaction.index,
                                  transaction.log_index, transaction.result_code);
       },
-      [](const crypto::Digest& id) { return PendingResponse(id, 202); }, shared_->metrics);
+      [](const crypto::Digest& id) { return PendingResponse(id, 202); }, shared_->metrics,
+      CommitWaiters::PendingLimits{options.pending_max_age, CommitWaiters::kMaxTracked});
   node_.AddCommitObserver([shared = shared_](const node::CommittedBlock& block) {
     std::lock_guard lock(shared->mutex);
     if (shared->waiters != nullptr) {

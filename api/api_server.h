@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -27,6 +28,8 @@ struct ApiServerOptions {
   size_t max_body_bytes = 1'500'000;
   uint32_t read_timeout_ms = 10000;
   uint32_t write_timeout_ms = 10000;
+  // How long GET /v1/transactions/{id} reports a queued, uncommitted transaction as pending.
+  std::chrono::milliseconds pending_max_age{600'000};
 };
 
 class ApiServer {

@@ -7,8 +7,11 @@
 namespace imledger::api {
 
 CommitWaiters::CommitWaiters(CommittedResponse committed, PendingResponse pending,
-                             ApiMetrics& metrics)
-    : committed_(std::move(committed)), pending_(std::move(pending)), metrics_(metrics) {
+                             ApiMetrics& metrics, PendingLimits limits)
+    : committed_(std::move(committed)),
+      pending_(std::move(pending)),
+      metrics_(metrics),
+      limits_(limits) {
   timer_ = std::thread([this] { RunTimer(); });
 }
 
@@ -58,23 +61,59 @@ std::optional<network::HttpResponder> CommitWaiters::Cancel(uint64_t token) {
   return responder;
 }
 
-void CommitWaiters::Track(const crypto::Digest& id) {
+void CommitWaiters::Track(const crypto::Digest& id, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  // NOTE: a transaction that the replica drops never commits, so it stays tracked. The bound
-  // keeps such leftovers from growing without limit, but newcomers past it go untracked.
-  if (tracked_.size() < kMaxTracked) {
-    tracked_.emplace(id, Clock::now());
+  ExpireOlderThanMaxAge(now);
+  if (auto found = tracked_.find(id); found != tracked_.end()) {
+    arrivals_.erase({found->second, id});
+    tracked_.erase(found);
   }
+  if (auto found = expired_.find(id); found != expired_.end()) {
+    expired_order_.erase(found->second);
+    expired_.erase(found);
+  }
+  while (!arrivals_.empty() && tracked_.size() >= limits_.max_entries) {
+    auto [arrival, oldest] = *arrivals_.begin();
+    Expire(oldest, arrival);
+  }
+  tracked_.emplace(id, now);
+  arrivals_.emplace(now, id);
 }
 
 void CommitWaiters::Untrack(const crypto::Digest& id) {
   std::lock_guard lock(mutex_);
-  tracked_.erase(id);
+  if (auto found = tracked_.find(id); found != tracked_.end()) {
+    arrivals_.erase({found->second, id});
+    tracked_.erase(found);
+  }
 }
 
-bool CommitWaiters::IsTracked(const crypto::Digest& id) const {
+CommitWaiters::PendingState CommitWaiters::Lookup(const crypto::Digest& id, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  return tracked_.contains(id);
+  ExpireOlderThanMaxAge(now);
+  if (tracked_.contains(id)) {
+    return PendingState::kPending;
+  }
+  return expired_.contains(id) ? PendingState::kExpired : PendingState::kUnknown;
+}
+
+void CommitWaiters::ExpireOlderThanMaxAge(Clock::time_point now) {
+  while (!arrivals_.empty() && now - arrivals_.begin()->first >= limits_.max_age) {
+    auto [arrival, oldest] = *arrivals_.begin();
+    Expire(oldest, arrival);
+  }
+}
+
+void CommitWaiters::Expire(const crypto::Digest& id, Clock::time_point arrival) {
+  arrivals_.erase({arrival, id});
+  tracked_.erase(id);
+  while (!expired_order_.empty() && expired_.size() >= limits_.max_entries) {
+    expired_.erase(expired_order_.begin()->second);
+    expired_order_.erase(expired_order_.begin());
+  }
+  uint64_t order = next_expiry_++;
+  expired_.emplace(id, order);
+  expired_order_.emplace(order, id);
 }
 
 void CommitWaiters::OnCommit(const node::CommittedBlock& block) {
@@ -85,7 +124,13 @@ void CommitWaiters::OnCommit(const node::CommittedBlock& block) {
     for (const node::CommittedTransaction& transaction : block.transactions) {
       if (auto tracked = tracked_.find(transaction.id); tracked != tracked_.end()) {
         metrics_.ObserveCommitLatency(std::chrono::duration<double>(now - tracked->second).count());
+        arrivals_.erase({tracked->second, transaction.id});
         tracked_.erase(tracked);
+      }
+      // A late commit: GET reads its status from the block store from now on.
+      if (auto expired = expired_.find(transaction.id); expired != expired_.end()) {
+        expired_order_.erase(expired->second);
+        expired_.erase(expired);
       }
       auto [first, last] = tokens_by_id_.equal_range(transaction.id);
       for (auto it = first; it != last; ++it) {

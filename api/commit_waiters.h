@@ -5,8 +5,10 @@
 // observer calls OnCommit) or its deadline passes (a timer thread sends 202 pending). Either
 // path removes the waiter under the mutex first, so each waiter gets exactly one response. The
 // pending set remembers each queued transaction's arrival time for GET /v1/transactions/{id} and
-// the commit latency histogram; it holds at most kMaxTracked entries. Thread-safe: one mutex guards
-// all state.
+// the commit latency histogram. A transaction that the replica drops never commits, so the set
+// is bounded. An entry older than PendingLimits::max_age, or the oldest one when max_entries are
+// tracked, moves to the expired set. That set keeps up to max_entries ids, so GET can report
+// that the transaction may have been dropped. Thread-safe: one mutex guards all state.
 
 #pragma once
 
@@ -17,7 +19,9 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include "api/metrics.h"
 #include "crypto/sha256.h"
@@ -38,8 +42,23 @@ class CommitWaiters {
 
   static constexpr size_t kMaxTracked = 100000;
 
+  struct PendingLimits {
+    // Age after which a queued, uncommitted transaction is no longer reported as pending.
+    std::chrono::milliseconds max_age{600'000};
+    // Entries of the pending set, and separately of the expired set.
+    size_t max_entries = kMaxTracked;
+  };
+
+  // The state this API records for a transaction that is not in the block store.
+  enum class PendingState {
+    kUnknown,  // Never queued here, or expired so long ago that the id was forgotten.
+    kPending,  // Queued here less than max_age ago.
+    kExpired,  // Queued here but not committed within max_age, or evicted by max_entries.
+  };
+
   // `metrics` must outlive this object.
-  CommitWaiters(CommittedResponse committed, PendingResponse pending, ApiMetrics& metrics);
+  CommitWaiters(CommittedResponse committed, PendingResponse pending, ApiMetrics& metrics,
+                PendingLimits limits);
 
   // Sends the pending response to every remaining waiter and joins the timer thread.
   ~CommitWaiters();
@@ -55,13 +74,17 @@ class CommitWaiters {
   // response.
   std::optional<network::HttpResponder> Cancel(uint64_t token);
 
-  // Records that this node queued `id` now; a later commit observes its latency.
-  void Track(const crypto::Digest& id);
+  // Records that this node queued `id` at `now`; a later commit observes its latency. Tracking
+  // an id again (a resubmission) restarts its age.
+  void Track(const crypto::Digest& id, Clock::time_point now);
 
   // Forgets `id`, for a transaction that Submit rejected.
   void Untrack(const crypto::Digest& id);
 
-  bool IsTracked(const crypto::Digest& id) const;
+  // Expires what is older than max_age at `now`, then returns the state of `id`.
+  PendingState Lookup(const crypto::Digest& id, Clock::time_point now);
+
+  const PendingLimits& limits() const { return limits_; }
 
   // Sends the committed response to the waiters of every transaction in `block` and stops
   // tracking those transactions.
@@ -76,9 +99,15 @@ class CommitWaiters {
 
   void RunTimer();
 
+  // Moves entries older than max_age at `now` to the expired set. Needs mutex_.
+  void ExpireOlderThanMaxAge(Clock::time_point now);
+  // Moves `id`, tracked since `arrival`, from the pending set to the expired set. Needs mutex_.
+  void Expire(const crypto::Digest& id, Clock::time_point arrival);
+
   const CommittedResponse committed_;
   const PendingResponse pending_;
   ApiMetrics& metrics_;
+  const PendingLimits limits_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -86,7 +115,13 @@ class CommitWaiters {
   uint64_t next_token_ = 1;                               // Guarded by mutex_.
   std::map<uint64_t, Waiter> waiters_;                    // Guarded by mutex_.
   std::multimap<crypto::Digest, uint64_t> tokens_by_id_;  // Guarded by mutex_.
-  std::map<crypto::Digest, Clock::time_point> tracked_;   // Guarded by mutex_.
+  // The pending set, by id and by arrival.
+  std::map<crypto::Digest, Clock::time_point> tracked_;              // Guarded by mutex_.
+  std::set<std::pair<Clock::time_point, crypto::Digest>> arrivals_;  // Guarded by mutex_.
+  // The expired set, by id and in expiry order.
+  std::map<crypto::Digest, uint64_t> expired_;        // Guarded by mutex_.
+  std::map<uint64_t, crypto::Digest> expired_order_;  // Guarded by mutex_.
+  uint64_t next_expiry_ = 0;                          // Guarded by mutex_.
   std::thread timer_;
 };
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "network/transport_config.h"
+#include "node/log_fields.h"
 
 namespace imledger::api {
 namespace {
@@ -27,20 +28,12 @@ void AppendGauge(std::string& out, std::string_view name, std::string_view help,
 void AppendRejects(std::string& out, const node::NodeMetrics& metrics) {
   AppendHeader(out, "imledger_rejected_messages_total", "counter",
                "Messages and connections rejected, by reason.");
-  const consensus::DropCounters& drops = metrics.replica_drops;
-  std::pair<std::string_view, uint64_t> replica[] = {
-      {"replica_malformed", drops.malformed},
-      {"replica_bad_signature", drops.bad_signature},
-      {"replica_wrong_view", drops.wrong_view},
-      {"replica_out_of_window", drops.out_of_window},
-      {"replica_invalid", drops.invalid},
-      {"replica_duplicate_request", drops.duplicate_request},
-      {"replica_pending_full", drops.pending_full},
-      {"api_submit", metrics.submit_rejected},
-  };
-  for (const auto& [reason, count] : replica) {
-    out += fmt::format("imledger_rejected_messages_total{{reason=\"{}\"}} {}\n", reason, count);
+  for (const auto& [reason, count] : node::DropsByReason(metrics.replica_drops)) {
+    out += fmt::format("imledger_rejected_messages_total{{reason=\"replica_{}\"}} {}\n", reason,
+                       count);
   }
+  out += fmt::format("imledger_rejected_messages_total{{reason=\"api_submit\"}} {}\n",
+                     metrics.submit_rejected);
   for (size_t i = 0; i < static_cast<size_t>(network::RejectReason::kCount); ++i) {
     auto reason = static_cast<network::RejectReason>(i);
     out += fmt::format("imledger_rejected_messages_total{{reason=\"transport_{}\"}} {}\n",

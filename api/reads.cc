@@ -17,6 +17,8 @@ namespace {
 using Json = nlohmann::json;
 using network::HttpResponse;
 
+constexpr std::string_view kErrorUnknownTransaction = "unknown_transaction";
+
 HttpResponse Internal(const Status& status) {
   return HttpResponse::Error(500, network::kErrorInternal, status.ToString());
 }
@@ -94,8 +96,19 @@ HttpResponse GetTransaction(const RouteContext& context, const network::HttpRequ
     return Internal(location.status());
   }
   if (!location->has_value()) {
-    if (context.waiters->IsTracked(*id)) {
+    CommitWaiters::PendingState state = context.waiters->Lookup(*id, CommitWaiters::Clock::now());
+    if (state == CommitWaiters::PendingState::kPending) {
       return PendingResponse(*id, 200);
+    }
+    if (state == CommitWaiters::PendingState::kExpired) {
+      const CommitWaiters::PendingLimits& limits = context.waiters->limits();
+      return HttpResponse::Error(
+          404, kErrorUnknownTransaction,
+          "transaction " + id_text + " was queued at this node but did not commit within " +
+              std::to_string(limits.max_age.count()) +
+              " ms (api_pending_max_age_ms), or was among the oldest when more than " +
+              std::to_string(limits.max_entries) +
+              " were pending; the node may have dropped it, so submit it again");
     }
     return HttpResponse::Error(404, network::kErrorNotFound,
                                "transaction " + id_text + " is not committed or queued here");

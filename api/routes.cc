@@ -125,7 +125,7 @@ void SubmitTransaction(const RouteContext& context, network::HttpRequest request
     return;
   }
   // Tracked before Submit, so the commit observer cannot run before the arrival is recorded.
-  context.waiters->Track(id);
+  context.waiters->Track(id, CommitWaiters::Clock::now());
   if (Status submitted = context.node->Submit(std::move(*transaction.value)); !submitted.ok()) {
     context.waiters->Untrack(id);
     answer(SubmitErrorResponse(submitted));

@@ -84,8 +84,8 @@ int RunConsentGrant(const GrantCommand& command) {
                                                                         : grantee.member.ToHex()},
       {"purposes", JoinPurposes(payload->purposes)},
       {"studies", StudiesJson(*payload)},
-      {"valid_from_ms", payload->valid_from_ms},
-      {"valid_until_ms", payload->valid_until_ms}};
+      {"valid_from_ms", payload->valid_from_ms, DetailFormat::kTime},
+      {"valid_until_ms", payload->valid_until_ms, DetailFormat::kTime}};
   return SubmitPayload(command.ledger, contracts::ConsentGrant::kType,
                        contracts::EncodePayload(*payload), details);
 }

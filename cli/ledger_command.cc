@@ -45,7 +45,7 @@ void PrintOutcome(const LedgerOptions& options, const TransactionStatus& status,
       out["code"] = status.code;
     }
     for (const Detail& detail : details) {
-      out[detail.first] = detail.second;
+      out[detail.key] = detail.value;
     }
     std::cout << out.dump() << "\n";
     return;
@@ -61,13 +61,25 @@ void PrintOutcome(const LedgerOptions& options, const TransactionStatus& status,
               << "\n";
   }
   for (const Detail& detail : details) {
-    const nlohmann::json& value = detail.second;
-    std::cout << "  " << Text("field." + detail.first) << ": "
-              << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    const nlohmann::json& value = detail.value;
+    std::cout << "  " << Text("field." + detail.key) << ": ";
+    if (detail.format == DetailFormat::kTime && value.is_number_unsigned()) {
+      std::cout << HumanTime(value.get<uint64_t>()) << "\n";
+    } else {
+      std::cout << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    }
   }
 }
 
 }  // namespace
+
+std::string HumanTime(uint64_t time_ms) {
+  if (time_ms == UINT64_MAX) {
+    return Text("time.no_end");
+  }
+  std::optional<std::string> formatted = FormatTimeMs(time_ms);
+  return formatted.has_value() ? *formatted : Text("time.unix_ms", {std::to_string(time_ms)});
+}
 
 void AddLedgerOptions(CLI::App& command, LedgerOptions& options, bool signing) {
   command.add_option("--node", options.node, Text("ledger.option.node"))->required();

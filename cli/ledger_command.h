@@ -35,9 +35,23 @@ struct LedgerOptions {
 // Adds --node and --json; with `signing`, also --key, --passphrase-file and --timeout-ms.
 void AddLedgerOptions(CLI::App& command, LedgerOptions& options, bool signing);
 
+// How human output prints a Detail's value.
+enum class DetailFormat {
+  kPlain,  // A string as it is, anything else as JSON.
+  kTime,   // Unix milliseconds, printed as HumanTime does.
+};
+
 // A value printed after the outcome: the JSON key, whose message "field.<key>" labels it in
-// human output, and the value (a string printed as it is, anything else as JSON).
-using Detail = std::pair<std::string, nlohmann::json>;
+// human output, and the value, which --json prints unchanged.
+struct Detail {
+  std::string key;
+  nlohmann::json value;
+  DetailFormat format = DetailFormat::kPlain;
+};
+
+// Unix milliseconds for people: ISO 8601 UTC (FormatTimeMs), "no end" for 2^64 - 1 (a consent
+// grant without end) and "N ms since 1970" for other times from the year 10000 on.
+std::string HumanTime(uint64_t time_ms);
 
 // Signs and submits a payload, waits for its commit and prints the outcome with `details`.
 int SubmitPayload(const LedgerOptions& options, contracts::TransactionType type, Bytes payload,

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/messages.h"
+#include "cli/usage_error.h"
 
 namespace {
 
@@ -36,8 +37,7 @@ int Run(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     // A missing or malformed option: CLI11's own exit codes (106 and so on) are not the ones
     // docs/cli.md documents, so every usage error exits with kExitInvalidInput.
-    std::fprintf(stderr, "%s\n", imledger::cli::Text("error.usage", {error.what()}).c_str());
-    return imledger::cli::kExitInvalidInput;
+    return imledger::cli::ReportUsageError(error, imledger::cli::JsonRequested(argc, argv));
   }
   return imledger::cli::kExitOk;
 }

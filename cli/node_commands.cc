@@ -33,7 +33,8 @@ void PrintTransactionText(const TransactionStatus& status) {
   std::cout << "  " << Text("field.result") << ": " << (status.accepted ? "accepted" : "rejected")
             << " (" << status.code << ")\n";
   std::cout << "  " << Text("field.log_index") << ": " << status.log_index << "\n";
-  std::cout << "  " << Text("field.block_time_ms") << ": " << status.block_time_ms << "\n";
+  std::cout << "  " << Text("field.block_time_ms") << ": " << HumanTime(status.block_time_ms)
+            << "\n";
 }
 
 int RunShow(const TransactionCommand& command) {
@@ -88,8 +89,13 @@ int RunStatus(const LedgerOptions& options) {
   }
   std::cout << Text("node.status", {url->ToString()}) << "\n";
   for (const auto& [key, value] : status->items()) {
-    std::cout << "  " << key << ": "
-              << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    std::cout << "  " << key << ": ";
+    if (key == "block_time_ms" && value.is_number_unsigned()) {
+      // The key stays the API's, so people can match it with --json output.
+      std::cout << HumanTime(value.get<uint64_t>()) << "\n";
+    } else {
+      std::cout << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    }
   }
   return kExitOk;
 }

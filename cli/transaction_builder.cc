@@ -175,6 +175,31 @@ Result<uint64_t> ParseTimeMs(std::string_view text, std::string_view option) {
          millis;
 }
 
+std::optional<std::string> FormatTimeMs(uint64_t time_ms) {
+  // 10000-01-01T00:00:00Z in Unix milliseconds.
+  constexpr uint64_t kYear10000Ms = 253'402'300'800'000;
+  if (time_ms >= kYear10000Ms) {
+    return std::nullopt;
+  }
+  std::chrono::sys_time<std::chrono::milliseconds> time{
+      std::chrono::milliseconds(static_cast<int64_t>(time_ms))};
+  std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(time);
+  std::chrono::year_month_day date(day);
+  std::chrono::hh_mm_ss clock(time - day);
+  char text[32];
+  int length = std::snprintf(
+      text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(date.year()),
+      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+      static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+      static_cast<int>(clock.seconds().count()));
+  std::string formatted(text, static_cast<size_t>(length));
+  if (uint64_t millis = time_ms % 1000; millis != 0) {
+    std::snprintf(text, sizeof(text), ".%03u", static_cast<unsigned>(millis));
+    formatted += text;
+  }
+  return formatted + "Z";
+}
+
 Result<std::vector<contracts::Role>> ParseRoles(const std::vector<std::string>& names) {
   std::vector<contracts::Role> roles;
   for (const std::string& name : names) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,11 @@ Result<Bytes> ReadSecretFile(const std::string& path);
 
 // ISO 8601 UTC ("2026-12-04T10:00:00Z", optionally with milliseconds) or Unix milliseconds.
 Result<uint64_t> ParseTimeMs(std::string_view text, std::string_view option);
+
+// Unix milliseconds as ISO 8601 UTC, in the form ParseTimeMs reads: "2026-12-04T10:00:00Z",
+// with ".mmm" before the "Z" when the milliseconds are not zero. Nullopt from the year 10000 on,
+// which the form cannot express.
+std::optional<std::string> FormatTimeMs(uint64_t time_ms);
 
 Result<std::vector<contracts::Role>> ParseRoles(const std::vector<std::string>& names);
 

@@ -171,6 +171,38 @@ Result<SignedMessage> DecodeSignedMessage(ByteView bytes, ledger::DecodeLimits l
   return Finish(decoder, std::move(message));
 }
 
+Result<MessageSummary> SummarizeMessage(ByteView bytes) {
+  Decoder decoder(bytes);
+  MessageSummary summary;
+  summary.type = static_cast<MessageType>(decoder.ReadTag("message.type", kMessageTypeCount));
+  decoder.ReadVarint("message.sender");
+  // A byte string is its length followed by its bytes, so the body's first fields come next.
+  decoder.ReadVarint("message.body");
+  switch (summary.type) {
+    case MessageType::kPrePrepare:
+    case MessageType::kPrepare:
+    case MessageType::kCommit:
+      decoder.ReadVarint("view");
+      summary.sequence = decoder.ReadVarint("sequence");
+      break;
+    case MessageType::kCheckpoint:
+      summary.sequence = decoder.ReadVarint("sequence");
+      break;
+    case MessageType::kFetchBlocks:
+      summary.sequence = decoder.ReadVarint("from_height");
+      break;
+    case MessageType::kRequest:
+    case MessageType::kViewChange:
+    case MessageType::kNewView:
+    case MessageType::kBlocks:
+      break;
+  }
+  if (!decoder.ok()) {
+    return decoder.status();
+  }
+  return summary;
+}
+
 crypto::Digest ProposalDigest(const Proposal& proposal) {
   Encoder encoder;
   EncodeProposal(encoder, proposal);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -69,6 +70,17 @@ SignedMessage DecodeSignedMessage(ledger::Decoder& decoder);
 Bytes EncodeSignedMessage(const SignedMessage& message);
 
 Result<SignedMessage> DecodeSignedMessage(ByteView bytes, ledger::DecodeLimits limits);
+
+// The type of an encoded SignedMessage and, for the types that carry one, its sequence, for log
+// lines. PrePrepare, Prepare, Commit and Checkpoint give their sequence and FetchBlocks its
+// first height; the other types give none. Only the leading fields are read and the signature
+// is not checked, so the result names what the message claims.
+struct MessageSummary {
+  MessageType type = MessageType::kRequest;
+  std::optional<uint64_t> sequence;
+};
+
+Result<MessageSummary> SummarizeMessage(ByteView bytes);
 
 // The contents of a block as first proposed. `view` and `time_ms` are those of the first
 // PrePrepare and stay unchanged when a later view re-proposes it, so every replica computes the

@@ -103,7 +103,9 @@ Status ParseServiceOptions(const Json& root, DaemonConfig& config) {
                      &config.max_pending_requests},
         NumberOption{"api_max_body_bytes", 1024, 64u << 20, " bytes", &config.api_max_body_bytes},
         NumberOption{"api_read_timeout_ms", 100, 600'000, " ms", &read_timeout_ms},
-        NumberOption{"api_write_timeout_ms", 100, 600'000, " ms", &write_timeout_ms}}) {
+        NumberOption{"api_write_timeout_ms", 100, 600'000, " ms", &write_timeout_ms},
+        NumberOption{"api_pending_max_age_ms", 1000, 86'400'000, " ms",
+                     &config.api_pending_max_age_ms}}) {
     if (!root.contains(option.name)) {
       continue;
     }
@@ -226,6 +228,7 @@ Result<DaemonConfig> ParseDaemonConfig(std::string_view json_text,
                                                   "api_max_body_bytes",
                                                   "api_read_timeout_ms",
                                                   "api_write_timeout_ms",
+                                                  "api_pending_max_age_ms",
                                                   "gateway"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       return Invalid(key, "is not a known option; docs/operations.md lists the options");

@@ -7,7 +7,8 @@
 //    "peers": [{"public_key": "<hex>", "host": "127.0.0.1", "port": 7402}, ...],
 //    "api_host": "127.0.0.1", "api_port": 8401, "max_pending_requests": 10000,
 //    "log_level": "info", "key_passphrase_env": "IMLEDGER_KEY_PASSPHRASE",
-//    "api_max_body_bytes": 1500000, "api_read_timeout_ms": 10000, "api_write_timeout_ms": 10000}
+//    "api_max_body_bytes": 1500000, "api_read_timeout_ms": 10000, "api_write_timeout_ms": 10000,
+//    "api_pending_max_age_ms": 600000}
 // key_file, genesis_file and data_dir are required; relative paths are resolved against the
 // folder that contains the configuration file. Without "peers" the node dials the addresses of
 // the genesis validators. An unknown option or a value of the wrong type is an InvalidArgument
@@ -45,6 +46,9 @@ struct DaemonConfig {
   uint64_t api_max_body_bytes = 1'500'000;
   uint32_t api_read_timeout_ms = 10000;
   uint32_t api_write_timeout_ms = 10000;
+  // How long GET /v1/transactions/{id} reports a transaction queued through this API as pending
+  // before it reports that the transaction may have been dropped.
+  uint64_t api_pending_max_age_ms = 600'000;
   // The "gateway" object as JSON text, when the node runs the DICOMweb gateway; imledgerd
   // parses it with gateway::ParseGatewayConfigText against base_dir.
   std::optional<std::string> gateway;

@@ -120,6 +120,7 @@ int Run(const std::string& config_path) {
   api_options.max_body_bytes = config->api_max_body_bytes;
   api_options.read_timeout_ms = config->api_read_timeout_ms;
   api_options.write_timeout_ms = config->api_write_timeout_ms;
+  api_options.pending_max_age = std::chrono::milliseconds(config->api_pending_max_age_ms);
   imledger::api::ApiServer api(**node, api_options);
   if (imledger::Status started = api.Start(); !started.ok()) {
     (*node)->Stop();

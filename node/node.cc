@@ -277,7 +277,9 @@ void Node::RunOnce() {
     requests.swap(client_requests_);
   }
   for (Bytes& request : requests) {
+    consensus::DropCounters before = replica_->drops();
     Apply(replica_->OnClientRequest(request, NowMs()));
+    rejection_log_.Add(before, replica_->drops(), "client");
   }
 
   FireDueTimers();
@@ -286,9 +288,17 @@ void Node::RunOnce() {
   std::optional<network::TransportEvent> event = events_.PopFor(wait);
   while (event.has_value()) {
     if (event->kind == network::TransportEvent::Kind::kMessage) {
+      // The transport authenticated the connection, so its key names the sender of every
+      // message it delivers, whatever sender index the message claims.
+      consensus::DropCounters before = replica_->drops();
       Apply(replica_->OnMessage(event->message, NowMs()));
+      rejection_log_.Add(before, replica_->drops(), PeerLogName(event->peer));
     }
     event = events_.PopFor(std::chrono::milliseconds(0));
+  }
+  // A view change commits no block, so it is published here rather than after a commit.
+  if (replica_->view() != logged_view_) {
+    PublishSnapshot();
   }
   LogReplicaDrops();
 }
@@ -297,7 +307,9 @@ void Node::FireDueTimers() {
   for (size_t slot = 0; slot < timers_.size(); ++slot) {
     if (timers_[slot].has_value() && *timers_[slot] <= std::chrono::steady_clock::now()) {
       timers_[slot].reset();
+      consensus::DropCounters before = replica_->drops();
       Apply(replica_->OnTimer(static_cast<consensus::TimerKind>(slot), NowMs()));
+      rejection_log_.Add(before, replica_->drops(), "local");
     }
   }
 }
@@ -316,8 +328,11 @@ std::chrono::milliseconds Node::TimeToNextTimer() const {
 
 void Node::PublishSnapshot() {
   if (replica_->view() != logged_view_) {
-    spdlog::info("event=view_changed replica={} height={} view={} previous_view={}",
-                 replica_->index(), store_->height(), replica_->view(), logged_view_);
+    // The new view continues after the last committed sequence.
+    spdlog::info(
+        "event=view_changed replica={} height={} view={} seq={} stable_seq={} previous_view={}",
+        replica_->index(), store_->height(), replica_->view(), replica_->last_committed().height,
+        replica_->stable_checkpoint(), logged_view_);
     logged_view_ = replica_->view();
   }
   std::lock_guard lock(mutex_);
@@ -328,34 +343,26 @@ void Node::PublishSnapshot() {
   replica_drops_ = replica_->drops();
 }
 
-// Logs what the replica dropped since the last call, at most once per interval per reason.
-void Node::LogReplicaDrops() {
-  const consensus::DropCounters& drops = replica_->drops();
-  if (drops.Total() == logged_drops_.Total()) {
-    return;
-  }
-  std::pair<const char*, uint64_t> changes[] = {
-      {"malformed", drops.malformed - logged_drops_.malformed},
-      {"bad_signature", drops.bad_signature - logged_drops_.bad_signature},
-      {"wrong_view", drops.wrong_view - logged_drops_.wrong_view},
-      {"out_of_window", drops.out_of_window - logged_drops_.out_of_window},
-      {"invalid", drops.invalid - logged_drops_.invalid},
-      {"duplicate_request", drops.duplicate_request - logged_drops_.duplicate_request},
-      {"pending_full", drops.pending_full - logged_drops_.pending_full},
-  };
-  logged_drops_ = drops;
-  auto now = std::chrono::steady_clock::now();
-  for (const auto& [reason, count] : changes) {
-    uint64_t suppressed = 0;
-    if (count > 0 && drop_log_.Allow(reason, now, suppressed)) {
-      spdlog::warn(
-          "event=messages_rejected replica={} height={} view={} reason={} count={} "
-          "suppressed={}",
-          replica_->index(), store_->height(), replica_->view(), reason, count, suppressed);
+std::string Node::PeerLogName(const crypto::PublicKey& peer) const {
+  const std::vector<contracts::GenesisValidator>& validators = options_.genesis.validators;
+  for (size_t i = 0; i < validators.size(); ++i) {
+    if (validators[i].public_key == peer) {
+      return std::to_string(i);
     }
   }
+  // The transport accepts validators only, so this is a key prefix nobody expects to see.
+  return crypto::HexEncode(peer.view()).substr(0, 8);
+}
+
+// Logs what the replica dropped, by reason and peer, at most once per interval for each pair.
+void Node::LogReplicaDrops() {
+  for (const RejectionLog::Line& line : rejection_log_.Flush(std::chrono::steady_clock::now())) {
+    spdlog::warn("event=messages_rejected replica={} height={} view={} peer={} reason={} count={}",
+                 replica_->index(), store_->height(), replica_->view(), line.peer, line.reason,
+                 line.count);
+  }
   std::lock_guard lock(mutex_);
-  replica_drops_ = drops;
+  replica_drops_ = replica_->drops();
 }
 
 uint64_t Node::NowMs() {

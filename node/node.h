@@ -38,7 +38,7 @@
 #include "ledger/block_store.h"
 #include "network/event_queue.h"
 #include "network/peer_transport.h"
-#include "network/rate_limited_log.h"
+#include "node/log_fields.h"
 #include "node/replica_store.h"
 
 namespace imledger::node {
@@ -181,6 +181,8 @@ class Node {
   void Fail(const Status& status);
   void PublishSnapshot();
   void NotifyCommit(const ledger::BlockHeader& header, std::span<const ledger::LogLeaf> entries);
+  // The validator index of `peer` as a log field value.
+  std::string PeerLogName(const crypto::PublicKey& peer) const;
   void LogReplicaDrops();
   bool failed() const;
 
@@ -197,8 +199,7 @@ class Node {
   std::unique_ptr<consensus::Replica> replica_;
   std::optional<TentativeBlock> tentative_;
   std::array<std::optional<SteadyTime>, consensus::kTimerKindCount> timers_;
-  network::RateLimitedLog drop_log_{std::chrono::seconds(10)};
-  consensus::DropCounters logged_drops_;
+  RejectionLog rejection_log_{std::chrono::seconds(10)};
   uint64_t logged_view_ = 0;
 
   // Thread-safe.

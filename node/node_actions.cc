@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "crypto/encoding.h"
+#include "node/log_fields.h"
 #include "node/node.h"
 
 namespace imledger::node {
@@ -29,8 +30,10 @@ Status Node::ApplyOne(consensus::Action& action) {
   if (auto* send = std::get_if<consensus::SendAction>(&action)) {
     Send(send->to, std::move(send->message));
   } else if (auto* broadcast = std::get_if<consensus::BroadcastAction>(&action)) {
+    std::string fields = MessageLogFields(broadcast->message);
     if (Status status = transport_->Broadcast(std::move(broadcast->message)); !status.ok()) {
-      spdlog::warn("event=broadcast_failed replica={} error=\"{}\"", replica_->index(),
+      spdlog::warn("event=broadcast_failed replica={} height={} view={} {} error=\"{}\"",
+                   replica_->index(), store_->height(), replica_->view(), fields,
                    status.ToString());
     }
   } else if (auto* persist = std::get_if<consensus::PersistAction>(&action)) {
@@ -56,8 +59,9 @@ Status Node::Execute(const consensus::ExecuteAction& execute) {
     }
     // The proposal cannot be executed (for example a block time before its parent's). Without
     // an OnExecuted call the replica makes no progress on it and changes view.
-    spdlog::warn("event=execute_failed replica={} height={} view={} error=\"{}\"",
-                 replica_->index(), execute.height, execute.view, block.status().ToString());
+    spdlog::warn("event=execute_failed replica={} height={} view={} seq={} error=\"{}\"",
+                 replica_->index(), store_->height(), execute.view, execute.height,
+                 block.status().ToString());
     return Status::Ok();
   }
   ledger::BlockHeader header = block->header;
@@ -118,8 +122,10 @@ Status Node::CommitBlock(consensus::CommitBlockAction& commit) {
       !status.ok()) {
     return status;
   }
-  spdlog::info("event=block_committed replica={} height={} view={} transactions={}",
-               replica_->index(), header.height, header.view, commit.transactions.size());
+  // A block commits at the sequence equal to its height; `view` is the proposal's view.
+  spdlog::info("event=block_committed replica={} height={} view={} seq={} transactions={}",
+               replica_->index(), header.height, header.view, header.height,
+               commit.transactions.size());
   PublishSnapshot();
   NotifyCommit(header, tentative_->entries);
   tentative_.reset();
@@ -170,8 +176,9 @@ Status Node::ReadBlocks(const consensus::ReadBlocksAction& read) {
     }
     blocks.push_back(std::move(block));
   }
-  spdlog::info("event=state_transfer_read replica={} height={} peer={} from_height={} blocks={}",
-               replica_->index(), store_->height(), read.peer, read.from_height, blocks.size());
+  spdlog::info("event=state_transfer_read replica={} height={} view={} peer={} seq={} blocks={}",
+               replica_->index(), store_->height(), replica_->view(), read.peer, first,
+               blocks.size());
   Apply(replica_->OnBlocksRead(read.peer, std::move(blocks), NowMs()));
   return Status::Ok();
 }
@@ -188,20 +195,23 @@ void Node::SetTimer(const consensus::SetTimerAction& timer) {
 void Node::Send(uint32_t to, Bytes message) {
   const std::vector<contracts::GenesisValidator>& validators = options_.genesis.validators;
   if (to >= validators.size()) {
-    spdlog::error("event=send_failed replica={} to={} error=\"no such validator\"",
-                  replica_->index(), to);
+    spdlog::error(
+        "event=send_failed replica={} height={} view={} peer={} {} error=\"no such validator\"",
+        replica_->index(), store_->height(), replica_->view(), to, MessageLogFields(message));
     return;
   }
+  std::string fields = MessageLogFields(message);
   if (Status status = transport_->Send(validators[to].public_key, std::move(message));
       !status.ok()) {
-    spdlog::warn("event=send_failed replica={} to={} error=\"{}\"", replica_->index(), to,
+    spdlog::warn("event=send_failed replica={} height={} view={} peer={} {} error=\"{}\"",
+                 replica_->index(), store_->height(), replica_->view(), to, fields,
                  status.ToString());
   }
 }
 
 void Node::Fail(const Status& status) {
-  spdlog::error("event=replica_thread_failed replica={} height={} error=\"{}\"", replica_->index(),
-                store_->height(), status.ToString());
+  spdlog::error("event=replica_thread_failed replica={} height={} view={} error=\"{}\"",
+                replica_->index(), store_->height(), replica_->view(), status.ToString());
   std::lock_guard lock(mutex_);
   snapshot_.failed = true;
 }

@@ -2,8 +2,10 @@
 // submitted transactions stay queued: every error code of the contract, the bounded queue,
 // pending status and the genesis-only reads. Also the POST body and query parsers alone.
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -72,6 +74,35 @@ TEST_F(ApiErrorsTest, SubmissionIsPendingUntilCommitted) {
   JsonResponse found = Request(api_->listen_port(), "GET", "/v1/transactions/" + IdOf(enroll));
   ASSERT_EQ(found.status, 200) << found.body;
   EXPECT_EQ(found.json["status"], "pending");
+}
+
+TEST_F(ApiErrorsTest, PendingExpiresAsUnknownTransaction) {
+  api_.reset();
+  ApiServerOptions api_options;
+  api_options.pending_max_age = std::chrono::milliseconds(300);
+  api_ = std::make_unique<ApiServer>(*node_, api_options);
+  ASSERT_TRUE(api_->Start().ok());
+
+  Bytes enroll = Enroll("technician-a");
+  ASSERT_EQ(Post(SubmitBody(enroll)).status, 202);
+  JsonResponse pending = Request(api_->listen_port(), "GET", "/v1/transactions/" + IdOf(enroll));
+  ASSERT_EQ(pending.status, 200) << pending.body;
+  EXPECT_EQ(pending.json["status"], "pending");
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  JsonResponse expired = Request(api_->listen_port(), "GET", "/v1/transactions/" + IdOf(enroll));
+  ASSERT_EQ(expired.status, 404) << expired.body;
+  EXPECT_EQ(expired.json["code"], "unknown_transaction");
+  EXPECT_EQ(expired.json["message"],
+            "transaction " + IdOf(enroll) +
+                " was queued at this node but did not commit within 300 ms "
+                "(api_pending_max_age_ms), or was among the oldest when more than 100000 were "
+                "pending; the node may have dropped it, so submit it again");
+
+  // An id never queued here keeps the plain not_found.
+  JsonResponse never = Request(api_->listen_port(), "GET", "/v1/transactions/" + IdOf(Bytes{1}));
+  EXPECT_EQ(never.status, 404);
+  EXPECT_EQ(never.json["code"], "not_found");
 }
 
 TEST_F(ApiErrorsTest, WaitTimeoutAnswersPending) {

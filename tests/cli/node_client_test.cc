@@ -15,6 +15,7 @@
 
 #include "cli/messages.h"
 #include "cli/transaction_builder.h"
+#include "cli/usage_error.h"
 #include "contracts/payload.h"
 #include "contracts/pseudonym.h"
 #include "crypto/encoding.h"
@@ -38,8 +39,11 @@ class ApiDouble {
   ApiDouble() {
     network::HttpRouter router;
     router.Add("GET", "/v1/status", [](const network::HttpRequest&) {
-      return network::HttpResponse::Json(
-          200, nlohmann::json{{"network_id", kNetworkId}, {"height", 3}, {"view", 0}}.dump());
+      return network::HttpResponse::Json(200, nlohmann::json{{"network_id", kNetworkId},
+                                                             {"height", 3},
+                                                             {"view", 0},
+                                                             {"block_time_ms", 1796378400250}}
+                                                  .dump());
     });
     router.Add("POST", "/v1/transactions",
                [this](const network::HttpRequest& request) { return Submit(request); });
@@ -484,7 +488,35 @@ TEST(LedgerCommandTest, ConsentGrantPrintsInChinese) {
   ASSERT_EQ(run.exit_code, kExitOk) << run.err;
   EXPECT_NE(run.out.find("  被授权方: hospital-b\n"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("  用途: treatment,research\n"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("  生效时间（毫秒）: 1796378400000\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  生效时间: 2026-12-04T10:00:00Z\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  失效时间: 2027-12-04T10:00:00Z\n"), std::string::npos) << run.out;
+}
+
+TEST(LedgerCommandTest, ConsentGrantPrintsUtcTimes) {
+  ApiDouble api;
+  testing::TemporaryFolder folder;
+  std::vector<std::string> arguments = {
+      "consent",       "grant",      "--node",
+      api.url(),       "--key",      WriteKey(folder, "patient.key", KeyFromByte(9)),
+      "--grantee-org", "hospital-b", "--purposes",
+      "treatment",     "--from",     "2026-12-04T10:00:00.500Z"};
+  CommandRun text = RunLedgerCommand(arguments);
+  ASSERT_EQ(text.exit_code, kExitOk) << text.err;
+  EXPECT_NE(text.out.find("  valid from: 2026-12-04T10:00:00.500Z\n"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("  valid until: no end\n"), std::string::npos) << text.out;
+
+  SetLanguage(Language::kChinese);
+  CommandRun chinese = RunLedgerCommand(arguments);
+  SetLanguage(Language::kEnglish);
+  EXPECT_NE(chinese.out.find("  失效时间: 无截止时间\n"), std::string::npos) << chinese.out;
+
+  arguments.push_back("--json");
+  CommandRun json = RunLedgerCommand(arguments);
+  ASSERT_EQ(json.exit_code, kExitOk) << json.err;
+  nlohmann::json out = nlohmann::json::parse(json.out);
+  EXPECT_EQ(out["valid_from_ms"], 1796378400500u);
+  EXPECT_EQ(out["valid_until_ms"], UINT64_MAX);
 }
 
 TEST(LedgerCommandTest, InvalidOptionNamesValueInChinese) {
@@ -514,6 +546,11 @@ TEST(NodeCommandsTest, TxShowPrintsTheCommittedTransaction) {
   nlohmann::json out = nlohmann::json::parse(json.out);
   EXPECT_EQ(out["type"], "consent.revoke");
   EXPECT_EQ(out["signer"], key.public_key().ToHex());
+  EXPECT_EQ(out["block_time_ms"], 1796378400000u);
+
+  CommandRun english = RunLedgerCommand({"tx", "show", id, "--node", api.url()});
+  EXPECT_NE(english.out.find("  block time: 2026-12-04T10:00:00Z\n"), std::string::npos)
+      << english.out;
 
   CommandRun missing_json =
       RunLedgerCommand({"tx", "show", std::string(64, '0'), "--node", api.url(), "--json"});
@@ -529,6 +566,7 @@ TEST(NodeCommandsTest, TxShowPrintsTheCommittedTransaction) {
   SetLanguage(Language::kEnglish);
   EXPECT_TRUE(text.out.starts_with("交易 " + id + " 已在高度 4 提交，位置 0\n")) << text.out;
   EXPECT_NE(text.out.find("  类型: consent.revoke\n"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  区块时间: 2026-12-04T10:00:00Z\n"), std::string::npos) << text.out;
   EXPECT_EQ(missing.exit_code, kExitRejected);
   EXPECT_EQ(missing.err, "错误：节点 " + api.url() +
                              " 拒绝了请求（HTTP 404，not_found）：no transaction " +
@@ -540,13 +578,58 @@ TEST(NodeCommandsTest, NodeStatusPrintsInChineseFromTheBinary) {
   testing::CommandResult result =
       testing::RunCommand("LC_ALL=zh_CN.UTF-8 " + Binary() + " node status --node " + api.url());
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_EQ(result.output,
-            "节点 " + api.url() + " 的状态：\n  height: 3\n  network_id: double-net\n  view: 0\n");
+  EXPECT_EQ(result.output, "节点 " + api.url() +
+                               " 的状态：\n  block_time_ms: 2026-12-04T10:00:00.250Z\n  height: "
+                               "3\n  network_id: double-net\n  view: 0\n");
 
   testing::CommandResult json =
       testing::RunCommand(Binary() + " node status --json --node " + api.url());
   ASSERT_EQ(json.exit_code, 0) << json.output;
   EXPECT_EQ(nlohmann::json::parse(json.output)["network_id"], kNetworkId);
+  EXPECT_EQ(nlohmann::json::parse(json.output)["block_time_ms"], 1796378400250u);
+}
+
+TEST(UsageErrorTest, JsonFlagPrintsJsonErrorFromTheBinary) {
+  // "tx show" without its ID and --node: CLI11 rejects the command line before any handler.
+  testing::CommandResult out =
+      testing::RunCommand("{ " + Binary() + " tx show --json 2>/dev/null; }");
+  EXPECT_EQ(out.exit_code, kExitInvalidInput);
+  nlohmann::json error = nlohmann::json::parse(out.output, nullptr, false);
+  ASSERT_TRUE(error.is_object()) << out.output;
+  EXPECT_EQ(error, nlohmann::json::parse(R"({"error": {"exit_code": 2, "code": "usage", "message":
+                "id is required; run the command with --help to see its options"}})"));
+
+  testing::CommandResult err =
+      testing::RunCommand("{ " + Binary() + " tx show --json >/dev/null; }");
+  EXPECT_EQ(err.exit_code, kExitInvalidInput);
+  EXPECT_EQ(err.output, "error: id is required; run the command with --help to see its options\n");
+}
+
+TEST(UsageErrorTest, JsonFlagPrintsJsonErrorInChinese) {
+  testing::CommandResult out = testing::RunCommand("{ LC_ALL=zh_CN.UTF-8 " + Binary() +
+                                                   " node status --json 2>/dev/null; }");
+  EXPECT_EQ(out.exit_code, kExitInvalidInput);
+  nlohmann::json error = nlohmann::json::parse(out.output, nullptr, false);
+  ASSERT_TRUE(error.is_object()) << out.output;
+  EXPECT_EQ(error["error"]["code"], "usage");
+  EXPECT_EQ(error["error"]["exit_code"], kExitInvalidInput);
+  // CLI11 writes its own part in English.
+  EXPECT_EQ(error["error"]["message"], "--node is required；请加 --help 运行该命令以查看其选项");
+}
+
+TEST(UsageErrorTest, WithoutJsonFlagOnlyStandardErrorIsWritten) {
+  testing::CommandResult out = testing::RunCommand("{ " + Binary() + " tx show 2>/dev/null; }");
+  EXPECT_EQ(out.exit_code, kExitInvalidInput);
+  EXPECT_EQ(out.output, "");
+}
+
+TEST(UsageErrorTest, JsonAfterDoubleDashIsAnArgument) {
+  const char* argv[] = {"imledger", "tx", "show", "--", "--json"};
+  EXPECT_FALSE(JsonRequested(5, argv));
+  const char* json_argv[] = {"imledger", "node", "status", "--json"};
+  EXPECT_TRUE(JsonRequested(4, json_argv));
+  const char* prefix_argv[] = {"imledger", "node", "status", "--jsonx"};
+  EXPECT_FALSE(JsonRequested(4, prefix_argv));
 }
 
 }  // namespace

@@ -316,6 +316,35 @@ TEST(TransactionBuilderTest, TimesParseAsUtc) {
   EXPECT_FALSE(ParseTimeMs("", "--from").ok());
 }
 
+TEST(TransactionBuilderTest, TimesFormatAsUtc) {
+  struct Case {
+    uint64_t time_ms;
+    std::optional<std::string> text;
+  };
+
+  const Case cases[] = {
+      {0, "1970-01-01T00:00:00Z"},
+      {1796378400000, "2026-12-04T10:00:00Z"},
+      {1796378400250, "2026-12-04T10:00:00.250Z"},
+      {1796378400007, "2026-12-04T10:00:00.007Z"},
+      {951782400000, "2000-02-29T00:00:00Z"},
+      {253402300799999, "9999-12-31T23:59:59.999Z"},
+      {253402300800000, std::nullopt},  // The year 10000.
+      {UINT64_MAX, std::nullopt},
+  };
+  for (const Case& test_case : cases) {
+    EXPECT_EQ(FormatTimeMs(test_case.time_ms), test_case.text) << test_case.time_ms;
+  }
+}
+
+TEST(TransactionBuilderTest, FormattedTimesParseBack) {
+  for (uint64_t time_ms : {uint64_t{0}, uint64_t{1796378400250}, uint64_t{253402300799999}}) {
+    std::optional<std::string> text = FormatTimeMs(time_ms);
+    ASSERT_TRUE(text.has_value()) << time_ms;
+    EXPECT_EQ(ParseTimeMs(*text, "--from").value(), time_ms) << *text;
+  }
+}
+
 TEST(TransactionBuilderTest, NoncesStrictlyIncrease) {
   uint64_t previous = NextNonce();
   for (int i = 0; i < 1000; ++i) {

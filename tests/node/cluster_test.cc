@@ -1,21 +1,28 @@
 // Four Nodes in one process, each with its own LevelDB folder and a 127.0.0.1 ephemeral port,
 // agreeing over the real transport on blocks of signed contracts transactions. The cluster
 // checks that every node commits the same blocks with the expected result codes, and that a
-// node stopped while the others commit catches up from its folder by state transfer.
+// node stopped while the others commit catches up from its folder by state transfer. It also
+// checks that the log lines name the height, view, sequence and peer.
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "contracts/payload.h"
 #include "contracts/rejection.h"
 #include "crypto/encoding.h"
 #include "ledger/block_store.h"
+#include "network/event_queue.h"
+#include "network/peer_transport.h"
 #include "node/node.h"
 #include "tests/contracts/ledger_fixture.h"
 #include "tests/contracts/test_identities.h"
@@ -73,6 +80,64 @@ contracts::StudyAnchor Anchor(const std::string& study, const std::string& pseud
   return anchor;
 }
 
+// Keeps every log line's message, for tests that look for one exact line.
+class CapturedLog : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  bool Contains(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    return std::find(lines_.begin(), lines_.end(), line) != lines_.end();
+  }
+
+  // Waits up to `timeout` for `line`; on a timeout the failure lists the lines seen.
+  bool WaitFor(const std::string& line, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Contains(line)) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::lock_guard lock(mutex_);
+    std::string seen;
+    for (const std::string& logged : lines_) {
+      seen += logged + "\n";
+    }
+    ADD_FAILURE() << "no log line \"" << line << "\" among:\n" << seen;
+    return false;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    lines_.emplace_back(message.payload.data(), message.payload.size());
+  }
+
+  void flush_() override {}
+
+ private:
+  std::vector<std::string> lines_;  // Guarded by mutex_.
+};
+
+// Routes the default logger to a CapturedLog while in scope.
+class LogCapture {
+ public:
+  LogCapture() : log_(std::make_shared<CapturedLog>()), previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>("captured", log_);
+    logger->set_level(spdlog::level::info);
+    spdlog::set_default_logger(std::move(logger));
+  }
+
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+
+  CapturedLog& log() { return *log_; }
+
+ private:
+  std::shared_ptr<CapturedLog> log_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -91,6 +156,9 @@ class ClusterTest : public ::testing::Test {
       node.reset();
     }
   }
+
+  // Captures the log from before the first node starts, so no line is missed.
+  LogCapture capture_;
 
   // Opens node `index` from its folder, starts it, and sets its port as the peer address in
   // every running node.
@@ -122,9 +190,9 @@ class ClusterTest : public ::testing::Test {
 
   void StopNode(size_t index) { nodes_[index].reset(); }
 
-  void Submit(const Bytes& transaction) {
+  void Submit(const Bytes& transaction, size_t node = 0) {
     expected_tree_size_ += 1;
-    Status submitted = nodes_[0]->Submit(transaction);
+    Status submitted = nodes_[node]->Submit(transaction);
     ASSERT_TRUE(submitted.ok()) << submitted.ToString();
   }
 
@@ -350,6 +418,60 @@ TEST_F(ClusterTest, WholeClusterRestartsAndKeepsCommitting) {
     EXPECT_EQ(CodeOf(i, after), 0u);
     EXPECT_EQ(result_codes_[i].size(), expected_tree_size_);
   }
+}
+
+TEST_F(ClusterTest, LogsNameSequenceViewAndPeer) {
+  using contracts::MemberEnroll;
+  using contracts::Role;
+  CapturedLog& log = capture_.log();
+
+  Submit(signer_.Sign(
+      "admin-a",
+      MemberEnroll{KeyNamed("registrar-a").public_key(), "hospital-a", {Role::kRegistrar}}));
+  ASSERT_TRUE(WaitForAgreement());
+  for (size_t i = 0; i < kNodeCount; ++i) {
+    EXPECT_TRUE(log.Contains("event=block_committed replica=" + std::to_string(i) +
+                             " height=1 view=0 seq=1 transactions=1"))
+        << "node " << i;
+  }
+
+  // Without the primary of view 0 the backups time out and move to view 1, whose primary is
+  // validator 1. The block proposed there carries view 1.
+  StopNode(0);
+  Submit(signer_.Sign("admin-a", MemberEnroll{KeyNamed("technician-a").public_key(),
+                                              "hospital-a",
+                                              {Role::kTechnician}}),
+         1);
+  ASSERT_TRUE(WaitForAgreement());
+  for (size_t i = 1; i < kNodeCount; ++i) {
+    std::string replica = "replica=" + std::to_string(i);
+    EXPECT_TRUE(log.Contains("event=view_changed " + replica +
+                             " height=1 view=1 seq=1 stable_seq=0 previous_view=0"))
+        << "node " << i;
+    EXPECT_TRUE(
+        log.Contains("event=block_committed " + replica + " height=2 view=1 seq=2 transactions=1"))
+        << "node " << i;
+  }
+
+  // A transport with the stopped validator's key sends bytes that are no PBFT message.
+  network::TransportConfig config;
+  config.network_id = PeerNetworkName(genesis_);
+  config.validators = ConsensusConfigOf(genesis_).validators;
+  config.peers = {{nodes_[1]->public_key(), "127.0.0.1", ports_[1]}};
+  network::EventQueue impostor_events;
+  network::PeerTransport impostor(std::move(config), KeyNamed(ValidatorName(0)),
+                                  impostor_events.Handlers());
+  ASSERT_TRUE(impostor.Start().ok());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (impostor.connected_peers() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(impostor.connected_peers(), 1u);
+  ASSERT_TRUE(impostor.Send(nodes_[1]->public_key(), Bytes{0xff, 0x01}).ok());
+  EXPECT_TRUE(log.WaitFor(
+      "event=messages_rejected replica=1 height=2 view=1 peer=0 reason=malformed count=1",
+      std::chrono::seconds(10)));
+  impostor.Stop();
 }
 
 }  // namespace

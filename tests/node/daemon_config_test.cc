@@ -75,7 +75,8 @@ TEST(DaemonConfigTest, ParsesServiceOptions) {
   std::string text = R"({"key_file": "k", "genesis_file": "g", "data_dir": "d",
       "api_host": "127.0.0.1", "api_port": 8401, "max_pending_requests": 500,
       "log_level": "debug", "key_passphrase_env": "IMLEDGER_KEY_PASSPHRASE",
-      "api_max_body_bytes": 2000000, "api_read_timeout_ms": 5000, "api_write_timeout_ms": 6000})";
+      "api_max_body_bytes": 2000000, "api_read_timeout_ms": 5000, "api_write_timeout_ms": 6000,
+      "api_pending_max_age_ms": 120000})";
   Result<DaemonConfig> config = ParseDaemonConfig(text, kBase);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->api_host, "127.0.0.1");
@@ -86,6 +87,14 @@ TEST(DaemonConfigTest, ParsesServiceOptions) {
   EXPECT_EQ(config->api_max_body_bytes, 2000000u);
   EXPECT_EQ(config->api_read_timeout_ms, 5000u);
   EXPECT_EQ(config->api_write_timeout_ms, 6000u);
+  EXPECT_EQ(config->api_pending_max_age_ms, 120000u);
+}
+
+TEST(DaemonConfigTest, PendingMaxAgeDefaultsToTenMinutes) {
+  Result<DaemonConfig> config =
+      ParseDaemonConfig(R"({"key_file": "k", "genesis_file": "g", "data_dir": "d"})", kBase);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->api_pending_max_age_ms, 600000u);
 }
 
 TEST(DaemonConfigTest, ServiceOptionErrorsNameTheFix) {
@@ -108,6 +117,10 @@ TEST(DaemonConfigTest, ServiceOptionErrorsNameTheFix) {
        "digits and '_', not starting with a digit"},
       {R"("api_read_timeout_ms": 10)",
        "config option \"api_read_timeout_ms\" must be an integer from 100 to 600000 ms"},
+      {R"("api_pending_max_age_ms": 999)",
+       "config option \"api_pending_max_age_ms\" must be an integer from 1000 to 86400000 ms"},
+      {R"("api_pending_max_age_ms": 86400001)",
+       "config option \"api_pending_max_age_ms\" must be an integer from 1000 to 86400000 ms"},
   };
   for (const Case& test_case : cases) {
     Result<DaemonConfig> config =
