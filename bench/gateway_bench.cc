@@ -8,7 +8,9 @@
 // gateway. It then alternates rounds of sequential keep-alive retrievals, direct and through
 // the gateway, and prints throughput and latency percentiles for each, and their ratio.
 //
-// Usage: gateway_bench [--rounds N] [--requests N] [--threads N] [--verify] [FOLDER]
+// Usage: gateway_bench [--rounds N] [--requests N] [--threads N] [--cache-entries N] [--verify]
+//                      [FOLDER]
+// --cache-entries sets the gateway's access_cache_entries; 0 turns the access cache off.
 
 #include <algorithm>
 #include <chrono>
@@ -182,6 +184,7 @@ int Run(int argc, char** argv) {
   int requests = 50;
   bool verify = false;
   uint32_t threads = 2;
+  uint32_t cache_entries = GatewayConfig{}.access_cache_entries;
   std::filesystem::path study_folder;
   for (int i = 1; i < argc; ++i) {
     std::string argument = argv[i];
@@ -191,6 +194,8 @@ int Run(int argc, char** argv) {
       requests = std::stoi(argv[++i]);
     } else if (argument == "--threads" && i + 1 < argc) {
       threads = static_cast<uint32_t>(std::stoul(argv[++i]));
+    } else if (argument == "--cache-entries" && i + 1 < argc) {
+      cache_entries = static_cast<uint32_t>(std::stoul(argv[++i]));
     } else if (argument == "--verify") {
       verify = true;
     } else {
@@ -240,6 +245,7 @@ int Run(int argc, char** argv) {
   config.audience = "bench";
   config.verify_on_read = verify;
   config.threads = threads;
+  config.access_cache_entries = cache_entries;
   config.spool_dir = folder.path();
   Result<std::unique_ptr<Gateway>> gateway =
       Gateway::Create(config, KeyNamed("gateway-a"), LedgerAccessOf(*ledger.node));
@@ -274,9 +280,11 @@ int Run(int argc, char** argv) {
       static_cast<double>(direct_result.latencies_ms.size()) / direct_result.seconds;
   double gateway_rate =
       static_cast<double>(gateway_result.latencies_ms.size()) / gateway_result.seconds;
-  std::printf("study: %zu instances, %llu bytes of files; %d rounds of %d requests each%s\n\n",
-              study.instances.size(), static_cast<unsigned long long>(study.file_bytes), rounds,
-              requests, verify ? "; verify_on_read on" : "");
+  std::printf(
+      "study: %zu instances, %llu bytes of files; %d rounds of %d requests each; "
+      "access_cache_entries %u%s\n\n",
+      study.instances.size(), static_cast<unsigned long long>(study.file_bytes), rounds, requests,
+      cache_entries, verify ? "; verify_on_read on" : "");
   std::printf("| path | requests/s | MiB/s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- |\n");
   Report("Orthanc direct", direct_result);
   Report("through gateway", gateway_result);
@@ -286,8 +294,14 @@ int Run(int argc, char** argv) {
       Percentile(gateway_result.latencies_ms, 0.5) - Percentile(direct_result.latencies_ms, 0.5),
       Percentile(gateway_result.latencies_ms, 0.99) - Percentile(direct_result.latencies_ms, 0.99));
   (*gateway)->Stop();
+  GatewayStats stats = (*gateway)->stats();
   std::printf("access events submitted: %llu\n",
-              static_cast<unsigned long long>((*gateway)->stats().access_events_submitted));
+              static_cast<unsigned long long>(stats.access_events_submitted));
+  std::printf("access cache: tokens %llu hits, %llu misses; decisions %llu hits, %llu misses\n",
+              static_cast<unsigned long long>(stats.access_cache.token_hits),
+              static_cast<unsigned long long>(stats.access_cache.token_misses),
+              static_cast<unsigned long long>(stats.access_cache.decision_hits),
+              static_cast<unsigned long long>(stats.access_cache.decision_misses));
   return 0;
 }
 

@@ -1,5 +1,8 @@
 #include "gateway/access_control.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "contracts/consent_match.h"
 
 namespace imledger::gateway {
@@ -95,44 +98,49 @@ Status ExplainDenial(const contracts::LedgerQueries& queries, const Requester& r
   return Status::Ok();
 }
 
-}  // namespace
-
-std::variant<Requester, Refusal> Authenticate(leveldb::DB* db,
-                                              std::optional<std::string_view> authorization,
-                                              std::string_view audience, uint64_t now_ms,
-                                              uint64_t max_token_lifetime_ms) {
-  constexpr std::string_view kScheme = "Bearer ";
-  if (!authorization || authorization->empty()) {
-    return Unauthorized("missing_token",
-                        "send \"Authorization: Bearer <token>\"; issue one "
-                        "with `imledger token issue`");
+// Computes the earliest time after `now_ms` at which a grant of `study`'s patient starts, ends or
+// is revoked, so a decision made from `queries` at `now_ms` could change.
+Result<uint64_t> DecisionValidUntil(const contracts::LedgerQueries& queries,
+                                    const Requester& requester,
+                                    const std::optional<contracts::StudyRecord>& study,
+                                    uint64_t now_ms) {
+  if (requester.claims.purpose == contracts::Purpose::kEmergency) {
+    return now_ms;
   }
-  if (!authorization->starts_with(kScheme)) {
-    return Unauthorized("malformed_token", "the Authorization header must use the Bearer scheme");
+  uint64_t valid_until_ms = std::numeric_limits<uint64_t>::max();
+  if (!study) {
+    return valid_until_ms;
   }
-  Result<AccessClaims> claims = VerifyAccessToken(authorization->substr(kScheme.size()), audience,
-                                                  now_ms, max_token_lifetime_ms);
-  if (!claims.ok()) {
-    return Unauthorized(TokenFailureCode(claims.status().code()), claims.status().message());
-  }
-  Result<std::optional<contracts::MemberRecord>> member =
-      contracts::LedgerQueries(db).Member(claims->subject);
-  if (!member.ok()) {
-    return Refusal{500, "internal",
-                   "reading the member record failed: " + member.status().ToString()};
-  }
-  if (!*member || (*member)->revoked_ms) {
-    return Unauthorized("unknown_member",
-                        "key " + claims->subject.ToHex() +
-                            (*member ? " was revoked" : " is not an enrolled member"));
-  }
-  return Requester{*claims, **member};
+  auto include = [&](uint64_t time_ms) {
+    if (time_ms > now_ms) {
+      valid_until_ms = std::min(valid_until_ms, time_ms);
+    }
+  };
+  contracts::PageRequest page{contracts::kMaxPageSize, std::nullopt};
+  do {
+    Result<contracts::Page<contracts::GrantSummary>> grants =
+        queries.PatientGrants(study->patient_id, contracts::GrantFilter::kAll, now_ms, page);
+    if (!grants.ok()) {
+      return grants.status();
+    }
+    for (const contracts::GrantSummary& summary : grants->items) {
+      include(summary.grant.grant.valid_from_ms);
+      include(summary.grant.grant.valid_until_ms);
+      if (summary.grant.revoked_ms) {
+        include(*summary.grant.revoked_ms);
+      }
+    }
+    page.before_sequence = grants->next_before;
+  } while (page.before_sequence);
+  return valid_until_ms;
 }
 
-Result<StudyDecision> DecideStudyAccess(leveldb::DB* db, const Requester& requester,
-                                        const crypto::Digest& study_key, uint64_t now_ms) {
-  contracts::ScopedSnapshot snapshot(db);
-  contracts::LedgerQueries queries(db, snapshot.get());
+// Runs DecideStudyAccess on the snapshot of `queries`. With `study_out`, it also returns the
+// study record. Without it, the record is read only to explain a denial.
+Result<StudyDecision> DecideOnSnapshot(const contracts::LedgerQueries& queries,
+                                       const Requester& requester, const crypto::Digest& study_key,
+                                       uint64_t now_ms,
+                                       std::optional<contracts::StudyRecord>* study_out) {
   Result<contracts::AccessDecision> decided =
       queries.Decide(requester.claims.subject, study_key, requester.claims.purpose, now_ms);
   if (!decided.ok()) {
@@ -142,12 +150,18 @@ Result<StudyDecision> DecideStudyAccess(leveldb::DB* db, const Requester& reques
   decision.allowed = decided->allowed;
   decision.grant_id = decided->grant_id;
   decision.rule = decided->rule;
-  if (decision.allowed) {
+  if (decision.allowed && study_out == nullptr) {
     return decision;
   }
   Result<std::optional<contracts::StudyRecord>> study = queries.Study(study_key);
   if (!study.ok()) {
     return study.status();
+  }
+  if (study_out != nullptr) {
+    *study_out = *study;
+  }
+  if (decision.allowed) {
+    return decision;
   }
   if (!*study) {
     decision.code = "study_not_anchored";
@@ -158,6 +172,90 @@ Result<StudyDecision> DecideStudyAccess(leveldb::DB* db, const Requester& reques
     return explained;
   }
   return decision;
+}
+
+}  // namespace
+
+std::variant<std::string_view, Refusal> BearerToken(std::optional<std::string_view> authorization) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!authorization || authorization->empty()) {
+    return Unauthorized("missing_token",
+                        "send \"Authorization: Bearer <token>\"; issue one "
+                        "with `imledger token issue`");
+  }
+  if (!authorization->starts_with(kScheme)) {
+    return Unauthorized("malformed_token", "the Authorization header must use the Bearer scheme");
+  }
+  return authorization->substr(kScheme.size());
+}
+
+Refusal TokenRefusal(const Status& failure) {
+  return Unauthorized(TokenFailureCode(failure.code()), failure.message());
+}
+
+std::variant<Requester, Refusal> RequesterOf(
+    const AccessClaims& claims, const Result<std::optional<contracts::MemberRecord>>& member) {
+  if (!member.ok()) {
+    return Refusal{500, "internal",
+                   "reading the member record failed: " + member.status().ToString()};
+  }
+  if (!*member || (*member)->revoked_ms) {
+    return Unauthorized("unknown_member",
+                        "key " + claims.subject.ToHex() +
+                            (*member ? " was revoked" : " is not an enrolled member"));
+  }
+  return Requester{claims, **member};
+}
+
+std::variant<Requester, Refusal> Authenticate(leveldb::DB* db,
+                                              std::optional<std::string_view> authorization,
+                                              std::string_view audience, uint64_t now_ms,
+                                              uint64_t max_token_lifetime_ms) {
+  std::variant<std::string_view, Refusal> token = BearerToken(authorization);
+  if (auto* refusal = std::get_if<Refusal>(&token)) {
+    return *refusal;
+  }
+  Result<AccessClaims> claims =
+      VerifyAccessToken(std::get<std::string_view>(token), audience, now_ms, max_token_lifetime_ms);
+  if (!claims.ok()) {
+    return TokenRefusal(claims.status());
+  }
+  return RequesterOf(*claims, contracts::LedgerQueries(db).Member(claims->subject));
+}
+
+Result<uint64_t> CommittedHeight(leveldb::DB* db) {
+  Result<contracts::StateMeta> meta = contracts::LedgerQueries(db).Meta();
+  if (!meta.ok()) {
+    return meta.status();
+  }
+  return meta->height;
+}
+
+Result<StudyDecision> DecideStudyAccess(leveldb::DB* db, const Requester& requester,
+                                        const crypto::Digest& study_key, uint64_t now_ms) {
+  contracts::ScopedSnapshot snapshot(db);
+  contracts::LedgerQueries queries(db, snapshot.get());
+  return DecideOnSnapshot(queries, requester, study_key, now_ms, nullptr);
+}
+
+Result<TimedDecision> DecideStudyAccessTimed(leveldb::DB* db, const Requester& requester,
+                                             const crypto::Digest& study_key, uint64_t now_ms) {
+  contracts::ScopedSnapshot snapshot(db);
+  contracts::LedgerQueries queries(db, snapshot.get());
+  Result<contracts::StateMeta> meta = queries.Meta();
+  if (!meta.ok()) {
+    return meta.status();
+  }
+  std::optional<contracts::StudyRecord> study;
+  Result<StudyDecision> decision = DecideOnSnapshot(queries, requester, study_key, now_ms, &study);
+  if (!decision.ok()) {
+    return decision.status();
+  }
+  Result<uint64_t> valid_until_ms = DecisionValidUntil(queries, requester, study, now_ms);
+  if (!valid_until_ms.ok()) {
+    return valid_until_ms.status();
+  }
+  return TimedDecision{std::move(*decision), meta->height, *valid_until_ms};
 }
 
 }  // namespace imledger::gateway

@@ -87,6 +87,8 @@ const std::map<std::string, OptionParser>& OptionParsers() {
        Number(&GatewayConfig::upstream_timeout_ms, "upstream_timeout_ms", 1)},
       {"commit_wait_ms", Number(&GatewayConfig::commit_wait_ms, "commit_wait_ms", 1)},
       {"threads", Number(&GatewayConfig::threads, "threads", 1, 64)},
+      {"access_cache_entries",
+       Number(&GatewayConfig::access_cache_entries, "access_cache_entries", 0, 1'000'000)},
   };
   return *parsers;
 }

@@ -63,6 +63,10 @@ struct GatewayConfig {
   uint32_t commit_wait_ms = 10000;
 
   uint32_t threads = 2;  // Network threads.
+
+  // The maximum number of entries in each map of the access cache (verified tokens, member
+  // records, decisions), or 0 to turn the cache off.
+  uint32_t access_cache_entries = 10000;
 };
 
 // Parses a "gateway" object; relative paths are resolved against `base_dir`.

@@ -19,10 +19,12 @@ class Gateway::Impl {
   Impl(GatewayConfig config, crypto::SecretKey key, LedgerAccess ledger)
       : recorder_(std::move(key), ledger.network_id, ledger.submit, config.batch_max_events,
                   config.batch_interval_ms),
+        cache_(config.access_cache_entries),
         acceptor_(io_) {
     state_.config = std::move(config);
     state_.ledger = std::move(ledger);
     state_.recorder = &recorder_;
+    state_.cache = &cache_;
     state_.spool_dir = state_.config.spool_dir.empty() ? std::filesystem::temp_directory_path()
                                                        : state_.config.spool_dir;
   }
@@ -99,6 +101,7 @@ class Gateway::Impl {
     stats.integrity_failures = counters.integrity_failures;
     stats.bytes_served = counters.bytes_served;
     stats.access_events_submitted = recorder_.events_submitted();
+    stats.access_cache = cache_.stats();
     return stats;
   }
 
@@ -129,6 +132,7 @@ class Gateway::Impl {
 
   internal::SharedState state_;
   AccessRecorder recorder_;
+  AccessCache cache_;
   net::io_context io_;
   net::ip::tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;

@@ -8,8 +8,9 @@
 // with verify_on_read, where a whole-study retrieval is spooled to a file, hashed and compared with
 // the anchored study root first. Every decision becomes an access event, committed in batched
 // access.record transactions signed with the gateway's member key. Decisions read the
-// committed state and are not cached, so a revocation applies from the first request after its
-// block commits. docs/gateway.md describes the routes, headers and error codes.
+// committed state through a cache (gateway/access_cache.h) that drops its decisions and member
+// records at every commit, so a revocation applies from the first request after its block
+// commits. docs/gateway.md describes the routes, headers and error codes.
 //
 // Threading: config.threads network threads run all connections. Start, Stop and the
 // accessors are called from one owner thread; stats() may be called from any thread.
@@ -26,6 +27,7 @@
 #include "base/bytes.h"
 #include "base/status.h"
 #include "crypto/ed25519.h"
+#include "gateway/access_cache.h"
 #include "gateway/config.h"
 
 namespace imledger::node {
@@ -54,6 +56,7 @@ struct GatewayStats {
   uint64_t integrity_failures = 0;  // 502 from verify_on_read.
   uint64_t bytes_served = 0;        // Response body bytes of allowed requests.
   uint64_t access_events_submitted = 0;
+  AccessCacheStats access_cache;  // Hits and misses of token and decision lookups.
 };
 
 class Gateway {

@@ -119,8 +119,8 @@ net::awaitable<bool> Session::Handle(Request& request) {
   uint64_t now_ms = NowMs();
   std::optional<std::string_view> authorization = HeaderValue(request, "Authorization");
   std::variant<Requester, Refusal> authenticated =
-      Authenticate(state_.ledger.database, authorization, state_.config.audience, now_ms,
-                   state_.config.max_token_lifetime_ms);
+      AuthenticateCached(*state_.cache, state_.ledger.database, authorization,
+                         state_.config.audience, now_ms, state_.config.max_token_lifetime_ms);
   if (auto* refusal = std::get_if<Refusal>(&authenticated)) {
     state_.counters.unauthenticated += 1;
     spdlog::info("event=gateway_unauthenticated code={} target=\"{}\"", refusal->code,
@@ -170,7 +170,7 @@ net::awaitable<bool> Session::ServeStudyResource(Request& request, const Route& 
   crypto::Digest study_key = crypto::Sha256Of(route.study_instance_uid);
   uint64_t now_ms = NowMs();
   Result<StudyDecision> decision =
-      DecideStudyAccess(state_.ledger.database, requester, study_key, now_ms);
+      DecideStudyAccessCached(*state_.cache, state_.ledger.database, requester, study_key, now_ms);
   if (!decision.ok()) {
     spdlog::error("event=gateway_decision_failed study={} error=\"{}\"", study_key.ToHex(),
                   decision.status().ToString());
@@ -280,8 +280,8 @@ net::awaitable<bool> Session::ServeSearch(Request& request, const Route& route,
   uint64_t now_ms = NowMs();
   std::map<std::string, StudyDecision> decisions;
   auto may_see = [&](const std::string& uid) {
-    Result<StudyDecision> decision =
-        DecideStudyAccess(state_.ledger.database, requester, crypto::Sha256Of(uid), now_ms);
+    Result<StudyDecision> decision = DecideStudyAccessCached(
+        *state_.cache, state_.ledger.database, requester, crypto::Sha256Of(uid), now_ms);
     if (!decision.ok() || !decision->allowed) {
       return false;
     }

@@ -19,6 +19,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
+#include "gateway/access_cache.h"
 #include "gateway/access_control.h"
 #include "gateway/access_recorder.h"
 #include "gateway/config.h"
@@ -45,12 +46,14 @@ struct Counters {
   std::atomic<uint64_t> spool_sequence{0};
 };
 
-// Read-only after Start, except the counters and the recorder, which are thread-safe.
+// Read-only after Start, except the counters, the recorder and the cache, which are
+// thread-safe.
 struct SharedState {
   GatewayConfig config;
   LedgerAccess ledger;
   std::filesystem::path spool_dir;
   AccessRecorder* recorder = nullptr;
+  AccessCache* cache = nullptr;
   Counters counters;
 };
 

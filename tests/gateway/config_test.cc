@@ -27,7 +27,8 @@ TEST(GatewayConfig, EveryOptionIsRead) {
       "max_token_lifetime_ms": 900000, "batch_max_events": 100, "batch_interval_ms": 500,
       "max_request_body_bytes": 1000, "max_response_bytes": 2000,
       "max_search_response_bytes": 3000, "max_header_bytes": 4096, "read_timeout_ms": 1,
-      "write_timeout_ms": 2, "upstream_timeout_ms": 3, "commit_wait_ms": 4, "threads": 8})",
+      "write_timeout_ms": 2, "upstream_timeout_ms": 3, "commit_wait_ms": 4, "threads": 8,
+      "access_cache_entries": 0})",
                                                         "/base");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->listen_host, "0.0.0.0");
@@ -50,6 +51,7 @@ TEST(GatewayConfig, EveryOptionIsRead) {
   EXPECT_EQ(config->upstream_timeout_ms, 3u);
   EXPECT_EQ(config->commit_wait_ms, 4u);
   EXPECT_EQ(config->threads, 8u);
+  EXPECT_EQ(config->access_cache_entries, 0u);
 }
 
 TEST(GatewayConfig, ErrorsNameTheOption) {
@@ -60,7 +62,8 @@ TEST(GatewayConfig, ErrorsNameTheOption) {
 
   const Case cases[] = {
       {R"({"audience": "a", "member_key_file": "k", "verify": true})",
-       "gateway option \"verify\" is unknown; remove it or use one of: audience,"},
+       "gateway option \"verify\" is unknown; remove it or use one of: access_cache_entries, "
+       "audience,"},
       {R"({"audience": "a", "member_key_file": "k", "listen_port": 70000})",
        "gateway option \"listen_port\" must be an integer from 0 to 65535"},
       {R"({"audience": "a", "member_key_file": "k", "listen_port": "8443"})",
@@ -69,6 +72,8 @@ TEST(GatewayConfig, ErrorsNameTheOption) {
        "gateway option \"verify_on_read\" must be true or false"},
       {R"({"audience": "a", "member_key_file": "k", "batch_max_events": 2000})",
        "gateway option \"batch_max_events\" must be an integer from 1 to 1024"},
+      {R"({"audience": "a", "member_key_file": "k", "access_cache_entries": 2000000})",
+       "gateway option \"access_cache_entries\" must be an integer from 0 to 1000000"},
       {R"({"audience": "", "member_key_file": "k"})",
        "gateway option \"audience\" must be a non-empty string"},
       {R"({"member_key_file": "k"})", "gateway option \"audience\" is missing"},
