@@ -1,6 +1,7 @@
 // Arbitrary bytes through every PBFT message decoder and through Replica::OnMessage. The first
-// byte picks a body decoder; the whole input also goes to a replica as a network message. Any
-// input must end in a returned Status or a counted drop, never a crash.
+// byte picks a body decoder; the whole input also goes to SummarizeMessage (the log's reader of
+// type and sequence) and to a replica as a network message. Any input must end in a returned
+// Status or a counted drop, never a crash.
 
 #include <cstddef>
 #include <cstdint>
@@ -89,6 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
     }
   }
+  (void)consensus::SummarizeMessage(input);
   (void)FuzzReplica().OnMessage(input, 1'700'000'000'000);
   (void)FuzzReplica().OnClientRequest(input, 1'700'000'000'000);
   return 0;
