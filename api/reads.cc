@@ -77,6 +77,35 @@ bool QueryNumber(const network::HttpRequest& request, std::string_view name,
   return true;
 }
 
+// Returns the proof hashes as a JSON array of hex strings.
+Json HexArray(const std::vector<crypto::Digest>& hashes) {
+  Json array = Json::array();
+  for (const crypto::Digest& hash : hashes) {
+    array.push_back(Hex(hash));
+  }
+  return array;
+}
+
+// A snapshot reader and the position of one transaction in it.
+struct LocatedTransaction {
+  std::optional<ledger::LedgerReader> reader;
+  std::optional<ledger::TransactionLocation> location;  // Empty when not committed.
+};
+
+// Opens a snapshot of the node's store and looks `id` up in its transaction index.
+Result<LocatedTransaction> LocateTransaction(const RouteContext& context,
+                                             const crypto::Digest& id) {
+  Result<ledger::LedgerReader> reader = ledger::LedgerReader::Open(context.node->database());
+  if (!reader.ok()) {
+    return reader.status();
+  }
+  Result<std::optional<ledger::TransactionLocation>> location = reader->FindTransaction(id);
+  if (!location.ok()) {
+    return location.status();
+  }
+  return LocatedTransaction{std::move(reader).value(), *location};
+}
+
 }  // namespace
 
 HttpResponse GetTransaction(const RouteContext& context, const network::HttpRequest& request) {
@@ -86,16 +115,13 @@ HttpResponse GetTransaction(const RouteContext& context, const network::HttpRequ
     return BadRequest("transaction id \"" + id_text + "\" is not 64 lowercase hex digits");
   }
 
-  Result<ledger::LedgerReader> reader = ledger::LedgerReader::Open(context.node->database());
-  if (!reader.ok()) {
-    return Internal(reader.status());
+  Result<LocatedTransaction> found = LocateTransaction(context, *id);
+  if (!found.ok()) {
+    return Internal(found.status());
   }
-
-  Result<std::optional<ledger::TransactionLocation>> location = reader->FindTransaction(*id);
-  if (!location.ok()) {
-    return Internal(location.status());
-  }
-  if (!location->has_value()) {
+  std::optional<ledger::LedgerReader>& reader = found->reader;
+  const std::optional<ledger::TransactionLocation>& location = found->location;
+  if (!location.has_value()) {
     CommitWaiters::PendingState state = context.waiters->Lookup(*id, CommitWaiters::Clock::now());
     if (state == CommitWaiters::PendingState::kPending) {
       return PendingResponse(*id, 200);
@@ -114,7 +140,7 @@ HttpResponse GetTransaction(const RouteContext& context, const network::HttpRequ
                                "transaction " + id_text + " is not committed or queued here");
   }
 
-  const ledger::TransactionLocation& where = **location;
+  const ledger::TransactionLocation& where = *location;
 
   Result<ledger::LogLeaf> leaf = reader->ReadLeaf(where.log_index);
   if (!leaf.ok()) {
@@ -232,21 +258,18 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
     return error;
   }
 
-  Result<ledger::LedgerReader> reader = ledger::LedgerReader::Open(context.node->database());
-  if (!reader.ok()) {
-    return Internal(reader.status());
+  Result<LocatedTransaction> found = LocateTransaction(context, *id);
+  if (!found.ok()) {
+    return Internal(found.status());
   }
-
-  Result<std::optional<ledger::TransactionLocation>> location = reader->FindTransaction(*id);
-  if (!location.ok()) {
-    return Internal(location.status());
-  }
-  if (!location->has_value()) {
+  std::optional<ledger::LedgerReader>& reader = found->reader;
+  const std::optional<ledger::TransactionLocation>& location = found->location;
+  if (!location.has_value()) {
     return HttpResponse::Error(404, network::kErrorNotFound,
                                "transaction " + id_text + " is not committed");
   }
 
-  uint64_t log_index = (*location)->log_index;
+  uint64_t log_index = location->log_index;
   uint64_t tree_size = size.value_or(reader->tree_size());
   if (tree_size <= log_index || tree_size > reader->tree_size()) {
     return BadRequest("size " + std::to_string(tree_size) + " must be above the leaf index " +
@@ -263,10 +286,7 @@ HttpResponse GetInclusionProof(const RouteContext& context, const network::HttpR
     }
   }
 
-  Json hashes = Json::array();
-  for (const crypto::Digest& hash : *proof) {
-    hashes.push_back(Hex(hash));
-  }
+  Json hashes = HexArray(*proof);
 
   // With the leaf bytes an auditor checks that the leaf contains this transaction and
   // recomputes its hash instead of trusting leaf_hash.
@@ -308,10 +328,7 @@ HttpResponse GetConsistencyProof(const RouteContext& context, const network::Htt
     }
   }
 
-  Json hashes = Json::array();
-  for (const crypto::Digest& hash : *proof) {
-    hashes.push_back(Hex(hash));
-  }
+  Json hashes = HexArray(*proof);
 
   Json body = {{"from", *from},
                {"to", *to},

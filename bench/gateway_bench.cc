@@ -23,6 +23,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cli/transaction_builder.h"
 #include "contracts/payload.h"
 #include "contracts/queries.h"
 #include "crypto/sha256.h"
@@ -117,13 +118,7 @@ Ledger OpenLedger(const std::filesystem::path& folder, const dicom::StudyDigest&
                   contracts::MemberEnroll{KeyNamed(name).public_key(), "hospital-a", {role}});
   }
   crypto::Digest pseudonym = crypto::Sha256Of(std::string_view("bench-patient"));
-  contracts::StudyAnchor anchor;
-  anchor.study_key = crypto::Sha256Of(study.study_instance_uid);
-  anchor.pseudonym = pseudonym;
-  anchor.study_root = study.root;
-  anchor.instance_count = study.instances.size();
-  anchor.total_bytes = study.file_bytes;
-  anchor.modalities = study.modalities;
+  contracts::StudyAnchor anchor = cli::BuildStudyAnchor(study, pseudonym, std::nullopt);
   WaitFor([&] { return ledger.Queries().Member(KeyNamed("tech-a").public_key())->has_value(); },
           "member.enroll");
   ledger.Submit("registrar-a",

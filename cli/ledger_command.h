@@ -35,7 +35,7 @@ struct LedgerOptions {
 // Adds --node and --json; with `signing`, also --key, --passphrase-file and --timeout-ms.
 void AddLedgerOptions(CLI::App& command, LedgerOptions& options, bool signing);
 
-// How human output prints a Detail's value.
+// Format of a Detail's value in human output.
 enum class DetailFormat {
   kPlain,  // A string as it is, anything else as JSON.
   kTime,   // Unix milliseconds, printed as HumanTime does.

@@ -1,7 +1,7 @@
 // Reporting a command line that CLI11 cannot parse (a missing, unknown or malformed option).
 //
 // Every usage error exits with kExitInvalidInput. The message goes to standard error, and when
-// the command line asks for --json, also to standard output as the JSON error object that the
+// the command line requests --json, also to standard output as the JSON error object that the
 // other errors use, with "code": "usage", so a script that always passes --json can read it.
 // Not thread-safe (it prints).
 

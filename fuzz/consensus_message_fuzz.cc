@@ -1,7 +1,7 @@
 // Arbitrary bytes through every PBFT message decoder and through Replica::OnMessage. The first
-// byte picks a body decoder; the whole input also goes to SummarizeMessage (the log's reader of
-// type and sequence) and to a replica as a network message. Any input must end in a returned
-// Status or a counted drop, never a crash.
+// byte picks a body decoder. The whole input also goes to SummarizeMessage, which reads type and
+// sequence for log lines, and to a replica as a network message. Any input must end in a
+// returned Status or a counted drop, never a crash.
 
 #include <cstddef>
 #include <cstdint>

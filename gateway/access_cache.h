@@ -9,7 +9,7 @@
 // time at which the same state could decide otherwise (a grant's start, end or revocation
 // time). Verified token claims depend on no ledger state: they are returned from the time
 // of verification until the token's expiry. A clock that steps back before the time an entry
-// was made turns that entry into a miss. Each map holds at most `capacity` entries and evicts
+// was made turns that entry into a miss. Each map contains at most `capacity` entries and evicts
 // the least recently used one; capacity 0 disables the cache. Thread-safe: one mutex guards
 // the maps and the height; the hit and miss counters are atomic.
 

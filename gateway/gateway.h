@@ -2,12 +2,12 @@
 // consent recorded on the ledger, and records every decision there.
 //
 // Each request carries a PASETO v4.public token signed by an enrolled member. The gateway
-// checks it, maps the path onto a study route (gateway/route.h; everything else is refused),
-// decides with contracts::LedgerQueries::Decide, and either forwards to Orthanc or sends 403
-// with the reason. Responses stream from Orthanc to the client in chunks of up to 256 KiB, except
-// with verify_on_read, where a whole-study retrieval is spooled to a file, hashed and compared with
-// the anchored study root first. Every decision becomes an access event, committed in batched
-// access.record transactions signed with the gateway's member key. Decisions read the
+// checks it and maps the path onto a study route (gateway/route.h), rejecting any other path.
+// It then decides with contracts::LedgerQueries::Decide, and either forwards to Orthanc or
+// sends 403 with the reason. Responses stream from Orthanc to the client in chunks of up to 256
+// KiB, except with verify_on_read, where a whole-study retrieval is spooled to a file, hashed and
+// compared with the anchored study root first. Every decision becomes an access event, committed in
+// batched access.record transactions signed with the gateway's member key. Decisions read the
 // committed state through a cache (gateway/access_cache.h) that drops its decisions and member
 // records at every commit, so a revocation applies from the first request after its block
 // commits. docs/gateway.md describes the routes, headers and error codes.

@@ -70,7 +70,8 @@ Result<FilteredSearch> FilterStudySearch(std::string_view orthanc_json,
   if (matches.is_discarded() || !matches.is_array()) {
     return Status::Corruption("the study search result from Orthanc is not a JSON array");
   }
-  nlohmann::json kept = nlohmann::json::array();
+  // The body is built from each entry's own serialization, which also gives its byte count.
+  std::string body = "[";
   FilteredSearch result;
   uint64_t visible = 0;
   for (const nlohmann::json& match : matches) {
@@ -85,14 +86,19 @@ Result<FilteredSearch> FilterStudySearch(std::string_view orthanc_json,
     if (visible <= paging.offset) {
       continue;
     }
-    if (paging.limit && kept.size() >= *paging.limit) {
+    if (paging.limit && result.shown_studies.size() >= *paging.limit) {
       break;
     }
-    result.shown_bytes.push_back(match.dump().size());
-    kept.push_back(match);
+    std::string entry = match.dump();
+    if (!result.shown_studies.empty()) {
+      body += ",";
+    }
+    body += entry;
+    result.shown_bytes.push_back(entry.size());
     result.shown_studies.push_back(*uid);
   }
-  result.body = kept.dump();
+  body += "]";
+  result.body = std::move(body);
   return result;
 }
 

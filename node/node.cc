@@ -350,7 +350,7 @@ std::string Node::PeerLogName(const crypto::PublicKey& peer) const {
       return std::to_string(i);
     }
   }
-  // The transport accepts validators only, so this is a key prefix nobody expects to see.
+  // The transport accepts only validators, so a key prefix here means an unexpected peer.
   return crypto::HexEncode(peer.view()).substr(0, 8);
 }
 

@@ -2,7 +2,7 @@
 // and response headers, which network::HttpClient does not expose.
 //
 // One client keeps one keep-alive connection to one 127.0.0.1 port and reconnects when the
-// server closed it. Calls block without a deadline, so a test relies on its servers answering.
+// server closed it. Calls block without a deadline, so a test relies on its servers responding.
 // Not thread-safe.
 
 #pragma once
